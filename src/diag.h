@@ -1,0 +1,45 @@
+/*
+ * diag.h - the one path every diagnostic takes.
+ *
+ * Messages print as "file:line:column: severity: message" (mandoc style) so
+ * editors can jump to them.  A position with line 0 prints as "file: ...";
+ * a position without a file prints as "gkreport: ...".
+ */
+#ifndef GK_DIAG_H
+#define GK_DIAG_H
+
+#include <stdio.h>
+
+typedef struct source_pos {
+	const char *file;  /* display name of the input, NULL if none */
+	int line;          /* 1-based; 0 = the file as a whole */
+	int column;        /* 1-based; 0 = the line as a whole */
+} source_pos;
+
+typedef enum diag_severity {
+	DIAG_NOTE,
+	DIAG_WARNING,
+	DIAG_ERROR
+} diag_severity;
+
+typedef struct diag_sink {
+	FILE *stream;      /* where messages go; NULL = count only */
+	int errors;
+	int warnings;
+	int notes;
+	int quiet_notes;   /* non-zero: count notes but do not print them */
+} diag_sink;
+
+void diag_init(diag_sink *sink, FILE *stream);
+
+void diag_report(diag_sink *sink, diag_severity severity, source_pos pos,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define diag_error(sink, pos, ...)   diag_report((sink), DIAG_ERROR, (pos), __VA_ARGS__)
+#define diag_warning(sink, pos, ...) diag_report((sink), DIAG_WARNING, (pos), __VA_ARGS__)
+#define diag_note(sink, pos, ...)    diag_report((sink), DIAG_NOTE, (pos), __VA_ARGS__)
+
+/* A position naming only a file (or nothing, when file is NULL). */
+source_pos source_pos_file(const char *file);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * layout.h - the look and the form of a report, loaded from layouts/NAME.yaml.
+ *
+ * A layout is data: page geometry, font roles with sizes, block styles,
+ * the page-number style, the chapter skeleton, and each official table's
+ * grid with its value bindings.  C knows cells, spans and bindings; it
+ * never knows what a particular table or row means.
+ */
+#ifndef GK_LAYOUT_H
+#define GK_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+typedef enum text_align {
+	ALIGN_LEFT,
+	ALIGN_CENTER,
+	ALIGN_RIGHT,
+	ALIGN_JUSTIFY
+} text_align;
+
+/* Lengths in a layout are points once loaded; "em" values stay in em of
+ * the style's own font size, since they scale with it. */
+
+typedef struct page_geometry {
+	double width, height;        /* paper, pt */
+	double margin_top;           /* 天头 */
+	double margin_left;          /* 订口 */
+	double text_width;           /* 版心 width */
+	double text_height;          /* 版心 height */
+	double line_pitch;           /* baseline-to-baseline of body lines */
+} page_geometry;
+
+typedef struct font_role {
+	const char *name;            /* "title", "body", "heading", ... */
+	double size;                 /* pt */
+	source_pos pos;
+} font_role;
+
+/* The block kinds whose look a layout sets. */
+typedef enum style_kind {
+	STYLE_TITLE,
+	STYLE_HEADING1,              /* 一、 */
+	STYLE_HEADING2,              /* （一） */
+	STYLE_PARAGRAPH,
+	STYLE_SIGNOFF,
+	STYLE_COUNT
+} style_kind;
+
+typedef struct block_style {
+	int font_role;               /* index into layout.font_roles */
+	text_align align;
+	double first_indent_em;      /* first line */
+	double left_indent_em;       /* every line */
+	double right_indent_em;      /* every line */
+	double space_before;         /* in lines of the page's line pitch */
+	double space_after;
+	double line_pitch;           /* pt; this style's baseline distance */
+	bool keep_with_next;         /* never the last line of a page */
+} block_style;
+
+typedef struct page_number_style {
+	int font_role;
+	const char *format;          /* UTF-8 with one "{n}", e.g. "— {n} —" */
+	double below_text;           /* from the 版心 bottom edge to the number's baseline, pt */
+	text_align odd_align;        /* ALIGN_RIGHT for GB/T 9704 */
+	text_align even_align;       /* ALIGN_LEFT */
+	double indent_em;            /* from the 版心 edge, in em of the role's size */
+} page_number_style;
+
+typedef enum value_kind {
+	VALUE_COUNT,                 /* integer >= 0, optionally with a note */
+	VALUE_AMOUNT                 /* decimal >= 0 kept as typed */
+} value_kind;
+
+/* A logical record of values the description fills, e.g. table 三's
+ * "本年新收" with its seven columns. */
+typedef struct value_row {
+	const char *id;
+	const char **columns;        /* column ids, in description order */
+	size_t column_count;
+	value_kind kind;
+	source_pos pos;
+} value_row;
+
+typedef enum column_width_kind {
+	COLUMN_FIT,                  /* as wide as its content needs */
+	COLUMN_FIXED,                /* value in pt */
+	COLUMN_SHARE                 /* value = share of the width left over */
+} column_width_kind;
+
+typedef struct column_width {
+	column_width_kind kind;
+	double value;
+} column_width;
+
+typedef struct table_cell {
+	int row, col;                /* 0-based top-left */
+	int rowspan, colspan;        /* >= 1 */
+	const char *text;            /* label text, NULL for a data cell */
+	int value_row;               /* data cell: index into table_def.value_rows, else -1 */
+	int value_col;               /* data cell: index into that row's columns, else -1 */
+	text_align align;
+	source_pos pos;
+} table_cell;
+
+typedef struct table_def {
+	const char *id;              /* e.g. "表三"; also the description's key */
+	source_pos pos;
+	int row_count, col_count;
+	int header_rows;             /* rows repeated on a continuation page */
+	column_width *columns;       /* col_count entries */
+	table_cell *cells;           /* every grid position is covered exactly once */
+	size_t cell_count;
+	value_row *value_rows;
+	size_t value_row_count;
+	int font_role;
+	double padding;              /* pt, inside each cell */
+	double inner_rule;           /* pt */
+	double outer_rule;           /* pt */
+	const char *note;            /* optional line printed under the table */
+} table_def;
+
+typedef struct chapter_def {
+	const char *id;              /* the description's key, e.g. "总体情况" */
+	const char *heading;         /* printed, e.g. "一、总体情况" */
+	const char **aliases;        /* older headings accepted as keys */
+	size_t alias_count;
+	int table;                   /* index into layout.tables, or -1 */
+	source_pos pos;
+} chapter_def;
+
+typedef struct layout {
+	const char *name;
+	const char *path;
+	page_geometry page;
+	font_role *font_roles;
+	size_t font_role_count;
+	block_style styles[STYLE_COUNT];
+	page_number_style page_number;
+	/* Default title: a list of phrases whose boundaries are the preferred
+	 * line-break points; "{agency}" and "{year}" are substituted. */
+	const char **title_phrases;
+	size_t title_phrase_count;
+	/* Sub-heading numbers in order: "（一）", "（二）", ... */
+	const char **subheading_numbers;
+	size_t subheading_number_count;
+	chapter_def *chapters;
+	size_t chapter_count;
+	table_def *tables;
+	size_t table_count;
+} layout;
+
+/* Loads a layout file.  NULL after diagnostics on any error. */
+const layout *layout_load_file(arena *a, const char *path, diag_sink *diag);
+
+/* Loads a layout by name ("gov-annual-2021" -> DATA_DIR/layouts/NAME.yaml)
+ * or by path (a name containing '/' or ending in .yaml/.yml/.json; relative
+ * to base_dir when not absolute).  where points diagnostics at the
+ * reference (e.g. the description's "layout:" value). */
+const layout *layout_load_named(arena *a, const char *name,
+                                const char *data_dir, const char *base_dir,
+                                source_pos where, diag_sink *diag);
+
+int layout_font_role_index(const layout *l, const char *name);
+const table_def *layout_find_table(const layout *l, const char *id);
+int value_row_index(const table_def *t, const char *id);
+int value_col_index(const value_row *r, const char *id);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * pages.h - the positioned boxes that lay-out produces and the PDF writer
+ * draws.  Nothing here knows what a report is: pages hold text runs and
+ * rules at absolute positions (PDF user space: points, origin bottom-left).
+ */
+#ifndef GK_PAGES_H
+#define GK_PAGES_H
+
+#include <stddef.h>
+
+typedef struct text_run {
+	int font;                    /* index into pages.fonts */
+	double size;                 /* pt */
+	double x, y;                 /* baseline origin of the first glyph */
+	double char_spacing;         /* extra pt after every glyph (PDF Tc) */
+	const char *text;            /* UTF-8, no control characters */
+	size_t length;               /* bytes */
+} text_run;
+
+typedef struct rule {
+	double x0, y0, x1, y1;       /* a straight segment */
+	double width;                /* pt */
+} rule;
+
+typedef struct page {
+	double width, height;
+	text_run *runs;
+	size_t run_count;
+	rule *rules;
+	size_t rule_count;
+} page;
+
+typedef struct page_font {
+	const char *path;            /* TrueType file */
+	int face_index;
+} page_font;
+
+typedef struct pages {
+	page *items;
+	size_t count;
+	const page_font *fonts;
+	size_t font_count;
+} pages;
+
+#endif

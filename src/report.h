@@ -1,0 +1,82 @@
+/*
+ * report.h - the report tree: what a description says, checked against its
+ * layout and ready to be laid out.
+ *
+ * Loading a description (YAML or JSON) builds this tree; every later stage
+ * reads it and nothing writes it.  Text in the tree is normalised: the
+ * spaces word processors leave between Han characters and digits/Latin
+ * ("2024 年") are gone, since the typesetter sets that gap itself.
+ */
+#ifndef GK_REPORT_H
+#define GK_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "layout.h"
+
+typedef struct cell_value {
+	bool present;
+	const char *text;            /* printed as given: "0", "4068.208", "22（其中修订 16 件）" */
+	double number;               /* the leading number */
+	bool has_note;               /* text carries a note after the number */
+	source_pos pos;
+} cell_value;
+
+typedef struct table_values {
+	const table_def *table;
+	cell_value **rows;           /* [value_row][column], shaped like table->value_rows */
+	source_pos pos;
+} table_values;
+
+typedef enum block_kind {
+	BLOCK_TITLE,
+	BLOCK_HEADING,
+	BLOCK_PARAGRAPH,
+	BLOCK_TABLE,
+	BLOCK_SIGNOFF
+} block_kind;
+
+typedef struct block {
+	block_kind kind;
+	int level;                   /* BLOCK_HEADING: 1 = 一、, 2 = （一） */
+	const char *text;            /* UTF-8; for BLOCK_SIGNOFF the agency line */
+	const char *text2;           /* BLOCK_SIGNOFF: the date line */
+	/* BLOCK_TITLE: the text split at preferred break points (phrases) or,
+	 * when the clerk gave a list, into forced lines. */
+	const char **pieces;
+	size_t piece_count;
+	bool pieces_are_lines;
+	const table_values *table;   /* BLOCK_TABLE */
+	int chapter;                 /* index into layout.chapters, -1 outside chapters */
+	source_pos pos;
+} block;
+
+typedef struct date {
+	int year, month, day;
+} date;
+
+typedef struct report {
+	const char *source;          /* display name of the description */
+	const layout *layout;
+	const char *agency;
+	int year;
+	const char *title;
+	const char *signoff_agency;
+	date signoff_date;           /* year 0 = no date given */
+	block *blocks;               /* title, chapters in layout order, sign-off */
+	size_t block_count;
+} report;
+
+/* Loads and checks a description.  data_dir holds layouts/ for layouts
+ * given by name.  Returns NULL after reporting every problem found. */
+const report *report_load_file(arena *a, const char *path,
+                               const char *data_dir, diag_sink *diag);
+
+const report *report_load_buffer(arena *a, const char *display_name,
+                                 const char *data, size_t size,
+                                 const char *data_dir, diag_sink *diag);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * yaml_tree.h - a YAML (and so JSON) file as a tree of positioned nodes.
+ *
+ * libyaml's event stream is turned into an immutable tree in which every
+ * node remembers where it starts, so every later stage can point a
+ * diagnostic at the exact line and column.  The loader rejects what
+ * gkreport files never need and what makes hostile input expensive:
+ * aliases, duplicate keys, invalid UTF-8, nesting deeper than
+ * YAML_TREE_MAX_DEPTH and files larger than YAML_TREE_MAX_BYTES.
+ */
+#ifndef GK_YAML_TREE_H
+#define GK_YAML_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+#define YAML_TREE_MAX_DEPTH 64
+#define YAML_TREE_MAX_BYTES (16u * 1024u * 1024u)
+
+typedef enum ynode_kind {
+	YNODE_SCALAR,
+	YNODE_SEQUENCE,
+	YNODE_MAPPING
+} ynode_kind;
+
+typedef struct ynode ynode;
+
+typedef struct ypair {
+	const ynode *key;    /* always a scalar */
+	const ynode *value;
+} ypair;
+
+struct ynode {
+	ynode_kind kind;
+	source_pos pos;          /* where the node starts (1-based) */
+	/* scalars */
+	const char *text;        /* NUL-terminated, valid UTF-8 */
+	size_t length;           /* bytes, without the NUL */
+	bool plain;              /* written without quotes: `12` may be a number, `"12"` is text */
+	/* sequences */
+	const ynode **items;
+	size_t count;
+	/* mappings, in file order */
+	const ypair *pairs;
+	size_t pair_count;
+};
+
+/* Parses a file ("-" reads standard input, shown as "<stdin>").  Returns the
+ * root node, or NULL after reporting every problem through diag.  An empty
+ * document is reported as an error. */
+const ynode *yaml_tree_load_file(arena *a, const char *path, diag_sink *diag);
+
+/* Parses a buffer; display_name is used in positions. */
+const ynode *yaml_tree_load_buffer(arena *a, const char *display_name,
+                                   const char *data, size_t size,
+                                   diag_sink *diag);
+
+/* "scalar", "sequence" or "mapping", for messages. */
+const char *ynode_kind_name(ynode_kind kind);
+
+/* The value stored under key in a mapping, or NULL. */
+const ynode *ynode_get(const ynode *mapping, const char *key);
+
+/* The key node for key in a mapping (to point a message at it), or NULL. */
+const ynode *ynode_get_key(const ynode *mapping, const char *key);
+
+/* Reports "WHAT must be a KIND, not a OTHER" when node is not of kind. */
+bool ynode_expect(const ynode *node, ynode_kind kind, const char *what,
+                  diag_sink *diag);
+
+/* Reports every key of mapping not listed in allowed (NULL-terminated) as
+ * "unknown key 'x' in WHAT", adding "(did you mean 'y'?)" when a listed key
+ * is close.  Returns false if any was unknown. */
+bool ynode_check_keys(const ynode *mapping, const char *const *allowed,
+                      const char *what, diag_sink *diag);
+
+/* Reports "WHAT: missing required key 'KEY'" at the mapping when absent. */
+const ynode *ynode_require(const ynode *mapping, const char *key,
+                           const char *what, diag_sink *diag);
+
+/* A non-empty scalar string, or an error naming what. */
+bool ynode_to_string(const ynode *node, const char *what, const char **out,
+                     diag_sink *diag);
+
+/* A plain scalar holding a decimal integer in [min, max]. */
+bool ynode_to_long(const ynode *node, long min, long max, const char *what,
+                   long *out, diag_sink *diag);
+
+/* A plain scalar holding a decimal number (e.g. 16, 10.5). */
+bool ynode_to_double(const ynode *node, const char *what, double *out,
+                     diag_sink *diag);
+
+/* A length with a unit: "37mm", "2.5cm", "16pt", "1in"; returns points. */
+bool ynode_to_length(const ynode *node, const char *what, double *points,
+                     diag_sink *diag);
+
+/* true/false (also yes/no). */
+bool ynode_to_bool(const ynode *node, const char *what, bool *out,
+                   diag_sink *diag);
+
+#endif
