@@ -97,6 +97,17 @@ bool ynode_to_double(const ynode *node, const char *what, double *out,
 bool ynode_to_length(const ynode *node, const char *what, double *points,
                      diag_sink *diag);
 
+/* The closest of candidates (NULL-terminated) to word, counting edits in
+ * code points, or NULL when none is close; for "did you mean" hints. */
+const char *ynode_suggest(const char *word, const char *const *candidates);
+
+/* Parses text[0..length) as an optionally signed decimal ("16", "10.5",
+ * "-2"; no exponent, no hex).  Returns false when it is anything else. */
+bool yaml_parse_decimal(const char *text, size_t length, double *out);
+
+/* Parses a non-negative length with a unit (mm, cm, pt, in) into points. */
+bool yaml_parse_length(const char *text, size_t length, double *points);
+
 /* true/false (also yes/no). */
 bool ynode_to_bool(const ynode *node, const char *what, bool *out,
                    diag_sink *diag);
