@@ -118,6 +118,7 @@ typedef struct table_def {
 	value_row *value_rows;
 	size_t value_row_count;
 	int font_role;
+	double size;                 /* pt: the role's size unless the table sets one */
 	double padding;              /* pt, inside each cell */
 	double inner_rule;           /* pt */
 	double outer_rule;           /* pt */
@@ -156,6 +157,11 @@ typedef struct layout {
 
 /* Loads a layout file.  NULL after diagnostics on any error. */
 const layout *layout_load_file(arena *a, const char *path, diag_sink *diag);
+
+/* Loads a layout from a buffer; display_name is used in positions. */
+const layout *layout_load_buffer(arena *a, const char *display_name,
+                                 const char *data, size_t size,
+                                 diag_sink *diag);
 
 /* Loads a layout by name ("gov-annual-2021" -> DATA_DIR/layouts/NAME.yaml)
  * or by path (a name containing '/' or ending in .yaml/.yml/.json; relative
