@@ -37,6 +37,9 @@ typedef struct lb_line {
 	size_t start, end;           /* characters [start, end) */
 	double natural_width;        /* width before justification, pt */
 	bool last;                   /* the paragraph's last line */
+	bool end_compressed;         /* the line-end full-width mark takes
+	                                half its advance (GB/T 15834 5.1.10),
+	                                set when that let it fit */
 } lb_line;
 
 /* Breaks chars into lines.  Returns the line count (>= 1 for n > 0) and an
@@ -60,7 +63,8 @@ size_t lb_break_balanced(arena *a, const lb_char *chars, size_t n,
 void lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
               bool first_line, double *x);
 
-/* Width a line occupies once placed (for centring and right alignment). */
+/* Width a line occupies once placed (for centring and right alignment),
+ * the first-line indent included; natural_width excludes it. */
 double lb_line_width(const lb_char *chars, const lb_line *line,
                      const lb_params *p, bool first_line);
 
