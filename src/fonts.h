@@ -69,9 +69,20 @@ bool font_has_char(const font_face *face, uint32_t cp);
 bool font_ink_box(const font_face *face, uint32_t cp, int *x_min, int *y_min,
                   int *x_max, int *y_max);
 
-/* Ascender and descender from the face (hhea/OS2), thousandths of an em. */
+/* Ascender and descender, thousandths of an em: OS/2 sTypoAscender and
+ * sTypoDescender (the design em box; in CJK faces their span is the em),
+ * hhea when the face has no OS/2 table or zero typo values. */
 int font_ascender(const font_face *face);
 int font_descender(const font_face *face);   /* negative */
+
+/* Opens face face_index of the file at path with FreeType and classifies
+ * its outlines.  Returns false after an error naming the file when it is
+ * missing or not a font FreeType can read. */
+bool font_file_outline(const char *path, int face_index, font_outline *outline,
+                       diag_sink *diag);
+
+/* "TrueType", "CFF" or "other", for messages. */
+const char *font_outline_name(font_outline outline);
 
 /* `gkreport fonts`: one block per role (family, style, file, face index,
  * outline format), with a warning line when an official face was replaced

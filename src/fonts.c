@@ -1,0 +1,924 @@
+/*
+ * fonts.c - font roles resolved through fontconfig, measured with FreeType.
+ *
+ * Every font_set owns its own FcConfig and FT_Library, so sets used by
+ * different threads share no mutable state.  Families are looked up with
+ * FcFontList, never FcFontMatch: a match always substitutes something,
+ * and a silent substitute is exactly what a role list must not get.
+ */
+#include "fonts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
+
+#include "yaml_tree.h"
+
+#define ADVANCE_CACHE_BITS 12
+#define ADVANCE_CACHE_SIZE (1u << ADVANCE_CACHE_BITS)
+#define MAX_CODE_POINT 0x10FFFFu
+
+/* One direct-mapped advance cache entry; key 0 is empty, else cp + 1. */
+typedef struct advance_slot {
+	uint32_t key;
+	int advance;
+} advance_slot;
+
+typedef struct face_slot {
+	font_face face;             /* first: a font_face * is a face_slot * */
+	const char *wanted;         /* first official entry, for the warning */
+	advance_slot *cache;        /* ADVANCE_CACHE_SIZE entries */
+} face_slot;
+
+struct font_set {
+	arena *arena;
+	FT_Library ft;
+	FcConfig *fc;               /* created on the first family lookup */
+	face_slot **faces;
+	size_t count;
+};
+
+/* One entry of a role list in roles.yaml. */
+typedef struct role_entry {
+	const char *text;           /* as written */
+	const ynode *node;          /* for positions */
+	bool official;
+	bool is_path;
+	const char *path;           /* is_path: the file, made absolute */
+	int index;                  /* is_path: the "#N" face */
+} role_entry;
+
+/* One role of roles.yaml, parsed. */
+typedef struct role_def {
+	const char *name;
+	source_pos pos;
+	role_entry *entries;
+	size_t count;
+	size_t official_count;
+	const char *package;        /* may be NULL */
+} role_def;
+
+/* A face fontconfig lists for a family, with its sort keys. */
+typedef struct candidate {
+	const char *family;
+	const char *style;
+	const char *path;
+	int index;
+	int weight_distance;        /* |weight - FC_WEIGHT_REGULAR| */
+	bool italic;
+} candidate;
+
+/* ------------------------------------------------------------------ */
+/* FreeType                                                           */
+/* ------------------------------------------------------------------ */
+
+/* font_outline_name:
+ * The outline format as `gkreport fonts` prints it. */
+const char *
+font_outline_name(font_outline outline)
+{
+	switch (outline) {
+	case OUTLINE_TRUETYPE:
+		return "TrueType";
+	case OUTLINE_CFF:
+		return "CFF";
+	default:
+		return "other";
+	}
+}
+
+/* ft_error_text:
+ * A short reason for a FreeType error, without relying on error strings. */
+static const char *
+ft_error_text(FT_Error error)
+{
+	switch (error) {
+	case FT_Err_Unknown_File_Format:
+		return "not a font file";
+	case FT_Err_Invalid_Argument:
+		return "no such face in the file";
+	case FT_Err_Cannot_Open_Resource:
+		return "cannot be opened";
+	case FT_Err_Out_Of_Memory:
+		return "out of memory";
+	default:
+		return "damaged or unsupported font file";
+	}
+}
+
+/* has_sfnt_table:
+ * Whether the face's sfnt directory holds tag (length query only). */
+static bool
+has_sfnt_table(FT_Face face, FT_ULong tag)
+{
+	FT_ULong length = 0;
+
+	return FT_Load_Sfnt_Table(face, tag, 0, NULL, &length) == 0;
+}
+
+/* classify_face:
+ * glyf outlines are TrueType, 'CFF '/'CFF2' are CFF, the rest other. */
+static font_outline
+classify_face(FT_Face face)
+{
+	if (!FT_IS_SFNT(face))
+		return OUTLINE_OTHER;
+	if (has_sfnt_table(face, TTAG_glyf))
+		return OUTLINE_TRUETYPE;
+	if (has_sfnt_table(face, TTAG_CFF) || has_sfnt_table(face, TTAG_CFF2))
+		return OUTLINE_CFF;
+	return OUTLINE_OTHER;
+}
+
+/* open_ft_face:
+ * Opens a face; on failure *why says why (errno for missing files). */
+static FT_Face
+open_ft_face(FT_Library ft, const char *path, int index, const char **why)
+{
+	struct stat st;
+	FT_Face face = NULL;
+	FT_Error error;
+
+	if (stat(path, &st) != 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		return NULL;
+	}
+	error = FT_New_Face(ft, path, index, &face);
+	if (error != 0) {
+		*why = ft_error_text(error);
+		return NULL;
+	}
+	return face;
+}
+
+/* font_file_outline:
+ * Classifies one face of a file with a FreeType library of its own. */
+bool
+font_file_outline(const char *path, int face_index, font_outline *outline,
+                  diag_sink *diag)
+{
+	FT_Library ft;
+	FT_Face face;
+	const char *why = NULL;
+
+	if (FT_Init_FreeType(&ft) != 0) {
+		diag_error(diag, source_pos_file(NULL), "cannot start FreeType");
+		return false;
+	}
+	face = open_ft_face(ft, path, face_index, &why);
+	if (face == NULL) {
+		diag_error(diag, source_pos_file(path),
+		           "cannot read face %d as a font: %s", face_index, why);
+		FT_Done_FreeType(ft);
+		return false;
+	}
+	*outline = classify_face(face);
+	FT_Done_FreeType(ft);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sets and faces                                                     */
+/* ------------------------------------------------------------------ */
+
+/* set_create:
+ * An empty set with its arena and FreeType library; NULL on failure. */
+static font_set *
+set_create(diag_sink *diag)
+{
+	arena *a = arena_create();
+	font_set *set = arena_alloc(a, sizeof(*set));
+
+	set->arena = a;
+	if (FT_Init_FreeType(&set->ft) != 0) {
+		diag_error(diag, source_pos_file(NULL), "cannot start FreeType");
+		arena_destroy(a);
+		return NULL;
+	}
+	return set;
+}
+
+/* font_set_free:
+ * Closes every face, the FreeType library and the fontconfig config. */
+void
+font_set_free(font_set *set)
+{
+	if (set == NULL)
+		return;
+	FT_Done_FreeType(set->ft);          /* also closes every face */
+	if (set->fc != NULL)
+		FcConfigDestroy(set->fc);
+	arena_destroy(set->arena);
+}
+
+/* set_add_face:
+ * Wraps an open FT_Face that classified as TrueType into the set. */
+static face_slot *
+set_add_face(font_set *set, FT_Face ft, const char *path, int index)
+{
+	face_slot *slot = arena_alloc(set->arena, sizeof(*slot));
+	font_face *f = &slot->face;
+
+	slot->cache = arena_calloc(set->arena, ADVANCE_CACHE_SIZE,
+	                           sizeof(*slot->cache));
+	f->path = arena_strdup(set->arena, path);
+	f->face_index = index;
+	f->outline = OUTLINE_TRUETYPE;
+	f->units_per_em = ft->units_per_EM;
+	f->family = arena_strdup(set->arena, ft->family_name ? ft->family_name : "");
+	f->style = arena_strdup(set->arena, ft->style_name ? ft->style_name : "");
+	f->ft_face = ft;
+	set->faces = arena_grow(set->arena, set->faces, set->count,
+	                        set->count + 1, sizeof(*set->faces));
+	set->faces[set->count++] = slot;
+	return slot;
+}
+
+/* usable_face:
+ * Opens and checks a face; returns it only if TrueType with a Unicode map,
+ * else NULL with *why (and *outline) set. */
+static FT_Face
+usable_face(font_set *set, const char *path, int index, font_outline *outline,
+            const char **why)
+{
+	FT_Face ft = open_ft_face(set->ft, path, index, why);
+
+	*outline = OUTLINE_OTHER;
+	if (ft == NULL)
+		return NULL;
+	*outline = classify_face(ft);
+	if (*outline == OUTLINE_CFF)
+		*why = "CFF outlines cannot be embedded yet";
+	else if (*outline == OUTLINE_OTHER)
+		*why = "neither TrueType nor CFF outlines";
+	else if (ft->units_per_EM == 0)
+		*why = "no units per em (damaged head table)";
+	else if (FT_Select_Charmap(ft, FT_ENCODING_UNICODE) != 0)
+		*why = "no Unicode character map";
+	else
+		return ft;
+	FT_Done_Face(ft);
+	return NULL;
+}
+
+/* font_set_open_file:
+ * A one-face set for a file named directly; errors name the file. */
+font_set *
+font_set_open_file(const char *path, int face_index, diag_sink *diag)
+{
+	font_set *set = set_create(diag);
+	font_outline outline;
+	const char *why = NULL;
+	FT_Face ft;
+
+	if (set == NULL)
+		return NULL;
+	ft = usable_face(set, path, face_index, &outline, &why);
+	if (ft == NULL) {
+		diag_error(diag, source_pos_file(path),
+		           "cannot use face %d as a font: %s", face_index, why);
+		font_set_free(set);
+		return NULL;
+	}
+	set_add_face(set, ft, path, face_index)->face.role = "file";
+	return set;
+}
+
+/* font_set_count:
+ * Number of faces (one per requested role). */
+size_t
+font_set_count(const font_set *set)
+{
+	return set->count;
+}
+
+/* font_set_face:
+ * Face i, in the order the roles were requested; NULL if out of range. */
+const font_face *
+font_set_face(const font_set *set, size_t i)
+{
+	return i < set->count ? &set->faces[i]->face : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Metrics                                                            */
+/* ------------------------------------------------------------------ */
+
+/* to_milli_floor:
+ * units * 1000 / upem rounded towards minus infinity, as /W truncates. */
+static int
+to_milli_floor(long units, int upem)
+{
+	long n = units * 1000;
+	long q = n / upem;
+
+	return (int)(n % upem != 0 && n < 0 ? q - 1 : q);
+}
+
+/* to_milli_ceil:
+ * units * 1000 / upem rounded towards plus infinity (ink box maxima). */
+static int
+to_milli_ceil(long units, int upem)
+{
+	return -to_milli_floor(-units, upem);
+}
+
+/* glyph_of:
+ * The glyph index of cp, 0 when the face lacks it. */
+static FT_UInt
+glyph_of(const font_face *face, uint32_t cp)
+{
+	return FT_Get_Char_Index((FT_Face)face->ft_face, cp);
+}
+
+/* measure_advance:
+ * floor(advance * 1000 / upem) from unscaled, unhinted hmtx data. */
+static int
+measure_advance(const font_face *face, uint32_t cp)
+{
+	FT_Face ft = face->ft_face;
+	FT_UInt gid = glyph_of(face, cp);
+	FT_Fixed advance = 0;
+
+	if (gid == 0)
+		return -1;
+	if (FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &advance) != 0)
+		return -1;
+	return to_milli_floor((long)advance, face->units_per_em);
+}
+
+/* font_advance:
+ * Cached advance (direct-mapped, keyed by cp + 1).  The cache is the only
+ * state it writes: a face is owned by one set, and a set by one thread. */
+int
+font_advance(const font_face *face, uint32_t cp)
+{
+	face_slot *slot = (face_slot *)(uintptr_t)face;
+	advance_slot *entry;
+
+	if (cp > MAX_CODE_POINT)
+		return -1;
+	entry = &slot->cache[(cp * 2654435761u) >> (32 - ADVANCE_CACHE_BITS)];
+	if (entry->key != cp + 1) {
+		entry->advance = measure_advance(face, cp);
+		entry->key = cp + 1;
+	}
+	return entry->advance;
+}
+
+/* font_has_char:
+ * Whether the face maps cp to a glyph. */
+bool
+font_has_char(const font_face *face, uint32_t cp)
+{
+	return cp <= MAX_CODE_POINT && glyph_of(face, cp) != 0;
+}
+
+/* font_ink_box:
+ * The unscaled glyph bbox, widened outwards to whole thousandths. */
+bool
+font_ink_box(const font_face *face, uint32_t cp, int *x_min, int *y_min,
+             int *x_max, int *y_max)
+{
+	FT_Face ft = face->ft_face;
+	FT_UInt gid = cp <= MAX_CODE_POINT ? glyph_of(face, cp) : 0;
+	const FT_Glyph_Metrics *m;
+	int upem = face->units_per_em;
+
+	if (gid == 0 || FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE) != 0)
+		return false;
+	m = &ft->glyph->metrics;
+	*x_min = to_milli_floor(m->horiBearingX, upem);
+	*y_max = to_milli_ceil(m->horiBearingY, upem);
+	*x_max = to_milli_ceil(m->horiBearingX + m->width, upem);
+	*y_min = to_milli_floor(m->horiBearingY - m->height, upem);
+	return true;
+}
+
+/* typo_metrics:
+ * The OS/2 typo ascender/descender if present and non-zero. */
+static const TT_OS2 *
+typo_metrics(const font_face *face)
+{
+	const TT_OS2 *os2 = FT_Get_Sfnt_Table((FT_Face)face->ft_face,
+	                                      FT_SFNT_OS2);
+
+	if (os2 == NULL || os2->version == 0xFFFFu)
+		return NULL;
+	if (os2->sTypoAscender == 0 && os2->sTypoDescender == 0)
+		return NULL;
+	return os2;
+}
+
+/* font_ascender:
+ * OS/2 sTypoAscender, else hhea (FreeType's face->ascender). */
+int
+font_ascender(const font_face *face)
+{
+	const TT_OS2 *os2 = typo_metrics(face);
+	FT_Face ft = face->ft_face;
+	long units = os2 != NULL ? os2->sTypoAscender : ft->ascender;
+
+	return to_milli_ceil(units, face->units_per_em);
+}
+
+/* font_descender:
+ * OS/2 sTypoDescender, else hhea; negative below the baseline. */
+int
+font_descender(const font_face *face)
+{
+	const TT_OS2 *os2 = typo_metrics(face);
+	FT_Face ft = face->ft_face;
+	long units = os2 != NULL ? os2->sTypoDescender : ft->descender;
+
+	return to_milli_floor(units, face->units_per_em);
+}
+
+/* ------------------------------------------------------------------ */
+/* fontconfig                                                         */
+/* ------------------------------------------------------------------ */
+
+/* fc_string:
+ * Value n of a string property, or NULL. */
+static const char *
+fc_string(FcPattern *p, const char *object, int n)
+{
+	FcChar8 *s = NULL;
+
+	if (FcPatternGetString(p, object, n, &s) != FcResultMatch)
+		return NULL;
+	return (const char *)s;
+}
+
+/* same_family:
+ * Compares family names as fontconfig does: ASCII case and blanks ignored. */
+static bool
+same_family(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++;
+		b++;
+	}
+}
+
+/* matched_family:
+ * The family value equal to the name asked for (fontconfig compares
+ * without case and blanks), else the first value. */
+static const char *
+matched_family(FcPattern *p, const char *wanted)
+{
+	const char *s;
+	int n;
+
+	for (n = 0; (s = fc_string(p, FC_FAMILY, n)) != NULL; n++)
+		if (same_family(s, wanted))
+			return s;
+	s = fc_string(p, FC_FAMILY, 0);
+	return s != NULL ? s : wanted;
+}
+
+/* make_candidate:
+ * Copies one listed pattern into the arena; false if it has no file. */
+static bool
+make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
+{
+	const char *file = fc_string(p, FC_FILE, 0);
+	const char *style = fc_string(p, FC_STYLE, 0);
+	double weight = FC_WEIGHT_REGULAR;
+	int index = 0, slant = FC_SLANT_ROMAN;
+
+	if (file == NULL)
+		return false;
+	FcPatternGetInteger(p, FC_INDEX, 0, &index);
+	FcPatternGetDouble(p, FC_WEIGHT, 0, &weight);
+	FcPatternGetInteger(p, FC_SLANT, 0, &slant);
+	c->path = arena_strdup(a, file);
+	c->family = arena_strdup(a, matched_family(p, wanted));
+	c->style = arena_strdup(a, style != NULL ? style : "");
+	c->index = index;
+	c->weight_distance = (int)(weight > FC_WEIGHT_REGULAR ?
+	                           weight - FC_WEIGHT_REGULAR :
+	                           FC_WEIGHT_REGULAR - weight);
+	c->italic = slant != FC_SLANT_ROMAN;
+	return true;
+}
+
+/* compare_candidates:
+ * Roman before italic, weight nearest Regular, then path and index, so
+ * the choice never depends on fontconfig's enumeration order. */
+static int
+compare_candidates(const void *pa, const void *pb)
+{
+	const candidate *a = pa, *b = pb;
+	int c;
+
+	if (a->italic != b->italic)
+		return a->italic ? 1 : -1;
+	if (a->weight_distance != b->weight_distance)
+		return a->weight_distance < b->weight_distance ? -1 : 1;
+	if ((c = strcmp(a->path, b->path)) != 0)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* set_fc:
+ * The set's own fontconfig configuration, loaded on first use. */
+static FcConfig *
+set_fc(font_set *set)
+{
+	if (set->fc == NULL)
+		set->fc = FcInitLoadConfigAndFonts();
+	return set->fc;
+}
+
+/* list_family:
+ * Every face fontconfig lists under family name, sorted; returns count. */
+static size_t
+list_family(font_set *set, const char *name, candidate **out)
+{
+	FcConfig *fc = set_fc(set);
+	FcPattern *pat = FcPatternCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FONTFORMAT,
+	                                   FC_STYLE, FC_WEIGHT, FC_SLANT,
+	                                   FC_FAMILY, (char *)NULL);
+	FcFontSet *fs = NULL;
+	size_t n = 0;
+	int i;
+
+	*out = NULL;
+	if (fc != NULL && pat != NULL && os != NULL &&
+	    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)name))
+		fs = FcFontList(fc, pat, os);
+	if (fs != NULL && fs->nfont > 0) {
+		*out = arena_calloc(set->arena, (size_t)fs->nfont, sizeof(**out));
+		for (i = 0; i < fs->nfont; i++)
+			if (make_candidate(set->arena, fs->fonts[i], name, &(*out)[n]))
+				n++;
+		qsort(*out, n, sizeof(**out), compare_candidates);
+	}
+	if (fs != NULL)
+		FcFontSetDestroy(fs);
+	if (os != NULL)
+		FcObjectSetDestroy(os);
+	if (pat != NULL)
+		FcPatternDestroy(pat);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* roles.yaml                                                         */
+/* ------------------------------------------------------------------ */
+
+/* ends_with:
+ * Whether s ends with suffix, ignoring ASCII case. */
+static bool
+ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
+}
+
+/* names_font_file:
+ * Whether text (without any "#N") ends like a font file name. */
+static bool
+names_font_file(const char *text, size_t len)
+{
+	return ends_with(text, len, ".ttf") || ends_with(text, len, ".ttc") ||
+	       ends_with(text, len, ".otf") || ends_with(text, len, ".otc");
+}
+
+/* face_suffix:
+ * Length of text without a trailing "#N" (digits); *index gets N. */
+static size_t
+face_suffix(const char *text, int *index)
+{
+	const char *hash = strrchr(text, '#');
+	const char *p;
+	long n = 0;
+
+	*index = 0;
+	if (hash == NULL || hash[1] == '\0')
+		return strlen(text);
+	for (p = hash + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > 65535)
+			return strlen(text);
+		n = n * 10 + (*p - '0');
+	}
+	*index = (int)n;
+	return (size_t)(hash - text);
+}
+
+/* parse_path_entry:
+ * Marks entries that name files, making relative paths absolute from
+ * the directory of roles.yaml. */
+static void
+parse_path_entry(arena *a, const char *fonts_dir, role_entry *e)
+{
+	size_t len = face_suffix(e->text, &e->index);
+
+	e->is_path = e->text[0] == '/' || names_font_file(e->text, len);
+	if (!e->is_path)
+		return;
+	if (e->text[0] == '/')
+		e->path = arena_strndup(a, e->text, len);
+	else
+		e->path = arena_printf(a, "%s/%.*s", fonts_dir, (int)len, e->text);
+}
+
+/* read_list:
+ * Appends the entries of one `official` or `free` sequence to role. */
+static bool
+read_list(arena *a, const char *fonts_dir, const ynode *list, bool official,
+          role_def *role, diag_sink *diag)
+{
+	const char *what = arena_printf(a, "font role '%s' %s list", role->name,
+	                                official ? "official" : "free");
+	size_t i;
+	bool ok = true;
+
+	if (list == NULL)
+		return true;
+	if (!ynode_expect(list, YNODE_SEQUENCE, what, diag))
+		return false;
+	role->entries = arena_grow(a, role->entries, role->count,
+	                           role->count + list->count, sizeof(role_entry));
+	for (i = 0; i < list->count; i++) {
+		role_entry *e = &role->entries[role->count];
+
+		if (!ynode_to_string(list->items[i], what, &e->text, diag)) {
+			ok = false;
+			continue;
+		}
+		e->node = list->items[i];
+		e->official = official;
+		parse_path_entry(a, fonts_dir, e);
+		role->count++;
+	}
+	return ok;
+}
+
+/* read_role:
+ * Parses one role mapping {official, free, package}. */
+static bool
+read_role(arena *a, const char *fonts_dir, const ypair *pair, role_def *role,
+          diag_sink *diag)
+{
+	static const char *const keys[] = { "official", "free", "package", NULL };
+	const ynode *m = pair->value, *pkg;
+	const char *what;
+	bool ok;
+
+	role->name = pair->key->text;
+	role->pos = pair->key->pos;
+	what = arena_printf(a, "font role '%s'", role->name);
+	if (!ynode_expect(m, YNODE_MAPPING, what, diag))
+		return false;
+	ok = ynode_check_keys(m, keys, what, diag);
+	ok &= read_list(a, fonts_dir, ynode_get(m, "official"), true, role, diag);
+	role->official_count = role->count;
+	ok &= read_list(a, fonts_dir, ynode_get(m, "free"), false, role, diag);
+	pkg = ynode_get(m, "package");
+	if (pkg != NULL && !ynode_to_string(pkg, what, &role->package, diag))
+		ok = false;
+	if (ok && role->count == 0) {
+		diag_error(diag, role->pos, "font role '%s' lists no fonts",
+		           role->name);
+		ok = false;
+	}
+	return ok;
+}
+
+/* read_roles:
+ * Loads and checks every role of roles.yaml; NULL after diagnostics. */
+static role_def *
+read_roles(arena *a, const char *file, const char *fonts_dir, size_t *count,
+           diag_sink *diag)
+{
+	const ynode *root = yaml_tree_load_file(a, file, diag);
+	role_def *roles;
+	size_t i;
+	bool ok = true;
+
+	if (root == NULL || !ynode_expect(root, YNODE_MAPPING, "roles.yaml", diag))
+		return NULL;
+	roles = arena_calloc(a, root->pair_count + 1, sizeof(*roles));
+	for (i = 0; i < root->pair_count; i++)
+		ok &= read_role(a, fonts_dir, &root->pairs[i], &roles[i], diag);
+	*count = root->pair_count;
+	return ok ? roles : NULL;
+}
+
+/* find_role:
+ * The role called name, or NULL. */
+static const role_def *
+find_role(const role_def *roles, size_t count, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return &roles[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resolution                                                         */
+/* ------------------------------------------------------------------ */
+
+/* try_file:
+ * Adds face index of path for role if usable; otherwise notes why (only
+ * when the file exists: a missing file is simply not installed). */
+static face_slot *
+try_file(font_set *set, const role_def *role, const role_entry *e,
+         const char *label, const char *path, int index, bool *skipped,
+         diag_sink *diag)
+{
+	font_outline outline;
+	const char *why = NULL;
+	struct stat st;
+	FT_Face ft;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	ft = usable_face(set, path, index, &outline, &why);
+	if (ft == NULL) {
+		diag_note(diag, e->node->pos, "role %s: skipping '%s' (%s): %s",
+		          role->name, label, path, why);
+		*skipped = true;
+		return NULL;
+	}
+	return set_add_face(set, ft, path, index);
+}
+
+/* try_family:
+ * The first usable face of a fontconfig family, in candidate order. */
+static face_slot *
+try_family(font_set *set, const role_def *role, const role_entry *e,
+           bool *skipped, diag_sink *diag)
+{
+	candidate *c;
+	size_t n = list_family(set, e->text, &c), i;
+	face_slot *slot;
+
+	for (i = 0; i < n; i++) {
+		slot = try_file(set, role, e, c[i].family, c[i].path, c[i].index,
+		                skipped, diag);
+		if (slot != NULL) {
+			slot->face.family = c[i].family;
+			slot->face.style = c[i].style;
+			return slot;
+		}
+	}
+	return NULL;
+}
+
+/* report_none_installed:
+ * The error for a role whose entries all failed, naming every entry. */
+static void
+report_none_installed(arena *a, const role_def *role, bool skipped,
+                      diag_sink *diag)
+{
+	const char *list = "";
+	size_t i;
+
+	for (i = 0; i < role->count; i++)
+		list = arena_printf(a, "%s%s%s", list, i > 0 ? ", " : "",
+		                    role->entries[i].text);
+	diag_error(diag, role->pos,
+	           "font role '%s': none of the families is installed%s: %s; %s%s%s",
+	           role->name, skipped ? " with TrueType outlines" : "", list,
+	           role->package != NULL ? "install one (e.g. apt-get install " :
+	           "install one of them",
+	           role->package != NULL ? role->package : "",
+	           role->package != NULL ? ")" : "");
+}
+
+/* resolve_role:
+ * Tries a role's entries in order and records how the winner was found. */
+static bool
+resolve_role(font_set *set, const role_def *role, diag_sink *diag)
+{
+	face_slot *slot = NULL;
+	bool skipped = false;
+	size_t i;
+
+	for (i = 0; i < role->count && slot == NULL; i++) {
+		const role_entry *e = &role->entries[i];
+
+		slot = e->is_path ?
+		       try_file(set, role, e, e->text, e->path, e->index, &skipped, diag) :
+		       try_family(set, role, e, &skipped, diag);
+		if (slot == NULL)
+			continue;
+		slot->face.role = role->name;
+		slot->face.preference_rank = (int)i;
+		slot->face.official = e->official;
+		slot->face.substitute = !e->official && role->official_count > 0;
+		slot->wanted = role->official_count > 0 ? role->entries[0].text : NULL;
+	}
+	if (slot == NULL)
+		report_none_installed(set->arena, role, skipped, diag);
+	return slot != NULL;
+}
+
+/* resolve_all:
+ * Resolves each requested role in order; false if any failed. */
+static bool
+resolve_all(font_set *set, const char *file, const role_def *roles,
+            size_t role_def_count, const char *const *role_names,
+            size_t role_count, diag_sink *diag)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < role_count; i++) {
+		const role_def *role = find_role(roles, role_def_count,
+		                                 role_names[i]);
+
+		if (role == NULL) {
+			diag_error(diag, source_pos_file(file),
+			           "font role '%s' is named by the layout but not defined here", role_names[i]);
+			ok = false;
+		} else if (!resolve_role(set, role, diag)) {
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* font_set_resolve:
+ * Reads DATA_DIR/fonts/roles.yaml and resolves each requested role. */
+font_set *
+font_set_resolve(const char *data_dir, const char *const *role_names,
+                 size_t role_count, diag_sink *diag)
+{
+	font_set *set = set_create(diag);
+	const char *fonts_dir, *file;
+	role_def *roles;
+	size_t n = 0;
+
+	if (set == NULL)
+		return NULL;
+	fonts_dir = arena_printf(set->arena, "%s/fonts", data_dir);
+	file = arena_printf(set->arena, "%s/roles.yaml", fonts_dir);
+	roles = read_roles(set->arena, file, fonts_dir, &n, diag);
+	if (roles == NULL ||
+	    !resolve_all(set, file, roles, n, role_names, role_count, diag)) {
+		font_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+/* ------------------------------------------------------------------ */
+/* Printing                                                           */
+/* ------------------------------------------------------------------ */
+
+/* font_set_print:
+ * One block per role, a warning line per substitution; returns their
+ * number. */
+int
+font_set_print(const font_set *set, FILE *out)
+{
+	int substitutions = 0;
+	size_t i;
+
+	for (i = 0; i < set->count; i++) {
+		const face_slot *slot = set->faces[i];
+		const font_face *f = &slot->face;
+
+		fprintf(out, "%s: %s (%s)\n  file: %s, face %d, %s\n",
+		        f->role, f->family, f->style, f->path, f->face_index,
+		        font_outline_name(f->outline));
+		if (f->substitute) {
+			fprintf(out, "warning: role '%s' uses substitute '%s' "
+			        "for the official %s\n", f->role, f->family,
+			        slot->wanted);
+			substitutions++;
+		}
+	}
+	return substitutions;
+}

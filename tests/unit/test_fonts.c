@@ -1,0 +1,633 @@
+/*
+ * test_fonts.c - font roles against the fonts installed on this machine.
+ *
+ * The project's test dependencies install the Arphic, WenQuanYi and LXGW
+ * packages, so these tests require them rather than skipping without.
+ */
+#include "testing.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include "fonts.h"
+
+#define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+
+static const char *const all_roles[] = {
+	"title", "body", "heading", "subheading", "table", "page_number"
+};
+#define ROLE_COUNT (sizeof(all_roles) / sizeof(all_roles[0]))
+
+/* Diagnostics captured in memory. */
+typedef struct captured {
+	diag_sink sink;
+	char *text;
+	size_t size;
+} captured;
+
+/* capture_start:
+ * Points a sink at a memory stream. */
+static void
+capture_start(captured *c)
+{
+	c->text = NULL;
+	c->size = 0;
+	diag_init(&c->sink, open_memstream(&c->text, &c->size));
+	assert_non_null(c->sink.stream);
+}
+
+/* capture_end:
+ * Closes the stream; c->text then holds everything printed. */
+static void
+capture_end(captured *c)
+{
+	fclose(c->sink.stream);
+	c->sink.stream = NULL;
+}
+
+/* err_sink:
+ * Diagnostics of calls expected to succeed go to stderr. */
+static diag_sink *
+err_sink(void)
+{
+	static diag_sink sink;
+
+	diag_init(&sink, stderr);
+	return &sink;
+}
+
+/* file_exists:
+ * Whether path is a regular file. */
+static bool
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* write_file:
+ * Writes size bytes of data to path. */
+static void
+write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, size, f), size);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A data directory of our own: DIR/fonts/roles.yaml. */
+typedef struct temp_data {
+	char dir[64];
+	char fonts[96];
+	char roles[128];
+} temp_data;
+
+/* temp_data_create:
+ * Makes DIR/fonts and writes yaml as its roles.yaml. */
+static void
+temp_data_create(temp_data *t, const char *yaml)
+{
+	strcpy(t->dir, "/tmp/gk_test_fonts_XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->fonts, sizeof(t->fonts), "%s/fonts", t->dir);
+	snprintf(t->roles, sizeof(t->roles), "%s/roles.yaml", t->fonts);
+	assert_int_equal(mkdir(t->fonts, 0700), 0);
+	write_file(t->roles, yaml, strlen(yaml));
+}
+
+/* temp_data_remove:
+ * Removes roles.yaml, an optional extra file in fonts/, and the dirs. */
+static void
+temp_data_remove(temp_data *t, const char *extra)
+{
+	if (extra != NULL)
+		unlink(extra);
+	unlink(t->roles);
+	rmdir(t->fonts);
+	rmdir(t->dir);
+}
+
+/* family_installed:
+ * Independent check through a fontconfig configuration of our own (the
+ * global default one would outlive the test and look like a leak). */
+static bool
+family_installed(const char *family)
+{
+	FcConfig *config = FcInitLoadConfigAndFonts();
+	FcPattern *p = FcPatternCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
+	FcFontSet *fs;
+	bool found;
+
+	FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)family);
+	fs = FcFontList(config, p, os);
+	found = fs != NULL && fs->nfont > 0;
+	FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(p);
+	FcConfigDestroy(config);
+	return found;
+}
+
+/* resolve_real:
+ * All six roles from the project's roles.yaml; fails the test on error. */
+static font_set *
+resolve_real(void)
+{
+	captured c;
+	font_set *set;
+
+	capture_start(&c);
+	set = font_set_resolve(test_data_dir(), all_roles, ROLE_COUNT, &c.sink);
+	capture_end(&c);
+	if (set == NULL)
+		fprintf(stderr, "%s", c.text);
+	free(c.text);
+	assert_non_null(set);
+	return set;
+}
+
+static void
+test_resolves_all_roles(void **state)
+{
+	font_set *set = resolve_real();
+	size_t i;
+
+	assert_int_equal(font_set_count(set), ROLE_COUNT);
+	for (i = 0; i < ROLE_COUNT; i++) {
+		const font_face *f = font_set_face(set, i);
+		font_outline outline;
+
+		assert_string_equal(f->role, all_roles[i]);
+		assert_true(file_exists(f->path));
+		assert_int_equal(f->outline, OUTLINE_TRUETYPE);
+		assert_true(font_file_outline(f->path, f->face_index, &outline, err_sink()));
+		assert_int_equal(outline, OUTLINE_TRUETYPE);
+		assert_true(f->units_per_em > 0);
+		assert_non_null(f->ft_face);
+		assert_true(font_has_char(f, 0x653F));      /* 政 */
+		assert_false(f->official);
+		assert_true(f->substitute);
+	}
+	assert_null(font_set_face(set, ROLE_COUNT));
+	font_set_free(set);
+}
+
+static void
+test_body_prefers_sungtil(void **state)
+{
+	font_set *set = resolve_real();
+	const font_face *body = font_set_face(set, 1);
+
+	assert_string_equal(body->role, "body");
+	if (family_installed("AR PL SungtiL GB")) {
+		assert_string_equal(body->family, "AR PL SungtiL GB");
+		assert_string_equal(body->path, GBSN);
+		assert_int_equal(body->preference_rank, 6);  /* after 6 official */
+	} else {
+		assert_string_not_equal(body->family, "AR PL SungtiL GB");
+	}
+	font_set_free(set);
+}
+
+static void
+test_resolution_is_deterministic(void **state)
+{
+	font_set *a = resolve_real();
+	font_set *b = resolve_real();
+	size_t i;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		const font_face *fa = font_set_face(a, i), *fb = font_set_face(b, i);
+
+		assert_string_equal(fa->path, fb->path);
+		assert_int_equal(fa->face_index, fb->face_index);
+		assert_string_equal(fa->family, fb->family);
+		assert_string_equal(fa->style, fb->style);
+	}
+	font_set_free(a);
+	font_set_free(b);
+}
+
+/* freetype_advance:
+ * floor(horiAdvance * 1000 / upem), computed independently of fonts.c. */
+static long
+freetype_advance(const char *path, uint32_t cp)
+{
+	FT_Library lib;
+	FT_Face face;
+	long w;
+
+	assert_int_equal(FT_Init_FreeType(&lib), 0);
+	assert_int_equal(FT_New_Face(lib, path, 0, &face), 0);
+	assert_int_equal(FT_Load_Char(face, cp, FT_LOAD_NO_SCALE), 0);
+	w = face->glyph->metrics.horiAdvance * 1000 / face->units_per_EM;
+	FT_Done_FreeType(lib);
+	return w;
+}
+
+static void
+test_advances_gbsn00lp(void **state)
+{
+	font_set *set = font_set_open_file(GBSN, 0, err_sink());
+	const font_face *f;
+
+	assert_non_null(set);
+	f = font_set_face(set, 0);
+	assert_int_equal(f->units_per_em, 1024);
+	assert_string_equal(f->family, "AR PL SungtiL GB");
+	assert_int_equal(font_advance(f, 0x653F), 1000);          /* 政 */
+	assert_int_equal(font_advance(f, 0x653F), freetype_advance(GBSN, 0x653F));
+	assert_int_equal(font_advance(f, '2'), 500);
+	assert_int_equal(font_advance(f, '2'), freetype_advance(GBSN, '2'));
+	assert_int_equal(font_advance(f, 0x3001), freetype_advance(GBSN, 0x3001));
+	assert_int_equal(font_advance(f, 0x1F600), -1);           /* 😀 */
+	assert_int_equal(font_advance(f, 0xAC00), -1);            /* 가 */
+	assert_int_equal(font_advance(f, 0xAC00), -1);            /* cached */
+	assert_int_equal(font_advance(f, 0x110000), -1);
+	assert_false(font_has_char(f, 0xAC00));
+	assert_true(font_has_char(f, '2'));
+	font_set_free(set);
+}
+
+static void
+test_advance_cache_many_chars(void **state)
+{
+	font_set *set = font_set_open_file(GBSN, 0, err_sink());
+	const font_face *f = font_set_face(set, 0);
+	uint32_t cp;
+
+	/* More code points than cache slots: collisions must recompute. */
+	for (cp = 0x4E00; cp < 0x4E00 + 6000; cp++) {
+		int w = font_advance(f, cp);
+
+		assert_true(w == -1 || w == 1000);
+		assert_int_equal(w, font_has_char(f, cp) ? 1000 : -1);
+	}
+	for (cp = 0x4E00; cp < 0x4E00 + 6000; cp += 7)
+		assert_int_equal(font_advance(f, cp), font_has_char(f, cp) ? 1000 : -1);
+	font_set_free(set);
+}
+
+static void
+test_vertical_metrics_and_ink(void **state)
+{
+	font_set *set = font_set_open_file(GBSN, 0, err_sink());
+	const font_face *f = font_set_face(set, 0);
+	int x0, y0, x1, y1;
+
+	/* OS/2 typo: 900 and -124 units of 1024. */
+	assert_int_equal(font_ascender(f), 879);
+	assert_int_equal(font_descender(f), -122);
+	assert_true(font_ink_box(f, 0x653F, &x0, &y0, &x1, &y1));
+	assert_true(x0 >= 0 && x0 < x1 && x1 <= 1000);
+	assert_true(y0 >= -122 && y0 < y1 && y1 <= 879);
+	assert_true(font_ink_box(f, ' ', &x0, &y0, &x1, &y1));
+	assert_int_equal(x1 - x0, 0);
+	assert_false(font_ink_box(f, 0xAC00, &x0, &y0, &x1, &y1));
+	font_set_free(set);
+}
+
+static void
+test_classify_and_reject_non_fonts(void **state)
+{
+	font_outline outline = OUTLINE_OTHER;
+	captured c;
+	char *roles = NULL;
+	char expect[512];
+
+	assert_true(font_file_outline(GBSN, 0, &outline, err_sink()));
+	assert_int_equal(outline, OUTLINE_TRUETYPE);
+	assert_int_equal(asprintf(&roles, "%s/fonts/roles.yaml", test_data_dir()) > 0, 1);
+	capture_start(&c);
+	assert_false(font_file_outline(roles, 0, &outline, &c.sink));
+	assert_false(font_file_outline("/nonexistent/x.ttf", 0, &outline, &c.sink));
+	assert_null(font_set_open_file(roles, 0, &c.sink));
+	assert_null(font_set_open_file(GBSN, 3, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect),
+	         "%s: error: cannot read face 0 as a font: not a font file\n"
+	         "/nonexistent/x.ttf: error: cannot read face 0 as a font: "
+	         "No such file or directory\n"
+	         "%s: error: cannot use face 0 as a font: not a font file\n"
+	         GBSN ": error: cannot use face 3 as a font: no such face in the file\n",
+	         roles, roles);
+	assert_string_equal(c.text, expect);
+	assert_int_equal(c.sink.errors, 4);
+	free(c.text);
+	free(roles);
+}
+
+/* ---- a minimal CFF-flavoured OpenType font, built byte by byte ---- */
+
+typedef struct bytes {
+	unsigned char data[512];
+	size_t n;
+} bytes;
+
+static void put8(bytes *b, unsigned v) { b->data[b->n++] = (unsigned char)v; }
+static void put16(bytes *b, unsigned v) { put8(b, v >> 8); put8(b, v & 0xFF); }
+static void put32(bytes *b, uint32_t v) { put16(b, v >> 16); put16(b, v & 0xFFFF); }
+static void pad4(bytes *b) { while (b->n % 4 != 0) put8(b, 0); }
+
+/* put_cff:
+ * A bare CFF with one glyph (.notdef, endchar); 44 bytes. */
+static void
+put_cff(bytes *b)
+{
+	size_t start = b->n;
+
+	put8(b, 1); put8(b, 0); put8(b, 4); put8(b, 1);             /* header */
+	put16(b, 1); put8(b, 1); put8(b, 1); put8(b, 2); put8(b, 'T'); /* names */
+	put16(b, 1); put8(b, 1); put8(b, 1); put8(b, 18);           /* top DICT */
+	put8(b, 29); put32(b, 36); put8(b, 17);                     /* CharStrings */
+	put8(b, 29); put32(b, 2); put8(b, 29); put32(b, 42); put8(b, 18); /* Private */
+	put16(b, 0);                                                /* strings */
+	put16(b, 0);                                                /* global subrs */
+	put16(b, 1); put8(b, 1); put8(b, 1); put8(b, 2); put8(b, 14); /* endchar */
+	put8(b, 0x8B); put8(b, 20);                                 /* defaultWidthX 0 */
+	assert_int_equal(b->n - start, 44);
+}
+
+/* put_tables:
+ * CFF, head, hhea, hmtx and maxp bodies, each padded to 4 bytes. */
+static void
+put_tables(bytes *b, size_t *offsets)
+{
+	int i;
+
+	offsets[0] = b->n; put_cff(b); pad4(b);
+	offsets[1] = b->n;                                          /* head */
+	put32(b, 0x10000); put32(b, 0x10000); put32(b, 0); put32(b, 0x5F0F3CF5);
+	put16(b, 0); put16(b, 1000);
+	for (i = 0; i < 4; i++)
+		put32(b, 0);                                        /* dates */
+	put16(b, 0); put16(b, 0); put16(b, 1000); put16(b, 1000);
+	put16(b, 0); put16(b, 8); put16(b, 2); put16(b, 0); put16(b, 0);
+	pad4(b);
+	offsets[2] = b->n;                                          /* hhea */
+	put32(b, 0x10000); put16(b, 880); put16(b, 0x10000 - 120); put16(b, 0);
+	put16(b, 1000); put16(b, 0); put16(b, 0); put16(b, 1000);
+	put16(b, 1); put16(b, 0); put16(b, 0);
+	for (i = 0; i < 5; i++)
+		put16(b, 0);                                        /* reserved, format */
+	put16(b, 1);
+	offsets[3] = b->n; put16(b, 1000); put16(b, 0);             /* hmtx */
+	offsets[4] = b->n; put32(b, 0x5000); put16(b, 1); pad4(b);  /* maxp 0.5 */
+	offsets[5] = b->n;
+}
+
+/* write_cff_font:
+ * Writes an 'OTTO' font whose only outlines are a 'CFF ' table. */
+static void
+write_cff_font(const char *path)
+{
+	static const char tags[5][5] = { "CFF ", "head", "hhea", "hmtx", "maxp" };
+	static const size_t lengths[5] = { 44, 54, 36, 4, 6 };
+	bytes body = { .n = 12 + 16 * 5 }, dir = { .n = 0 };
+	size_t offsets[6];
+	int i;
+
+	put_tables(&body, offsets);
+	put32(&dir, 0x4F54544F); put16(&dir, 5); put16(&dir, 64);
+	put16(&dir, 2); put16(&dir, 16);
+	for (i = 0; i < 5; i++) {
+		put32(&dir, (uint32_t)tags[i][0] << 24 | (uint32_t)tags[i][1] << 16 |
+		      (uint32_t)tags[i][2] << 8 | (uint32_t)tags[i][3]);
+		put32(&dir, 0);
+		put32(&dir, (uint32_t)offsets[i]);
+		put32(&dir, (uint32_t)lengths[i]);
+	}
+	assert_int_equal(dir.n, 12 + 16 * 5);
+	memcpy(body.data, dir.data, dir.n);
+	write_file(path, body.data, body.n);
+}
+
+static void
+test_cff_font_is_classified_and_refused(void **state)
+{
+	temp_data t;
+	char font[160], expect[512];
+	font_outline outline = OUTLINE_TRUETYPE;
+	captured c;
+
+	temp_data_create(&t, "x: {free: [x]}\n");
+	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
+	write_cff_font(font);
+	assert_true(font_file_outline(font, 0, &outline, err_sink()));
+	assert_int_equal(outline, OUTLINE_CFF);
+	capture_start(&c);
+	assert_null(font_set_open_file(font, 0, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s: error: cannot use face 0 as a font: "
+	         "CFF outlines cannot be embedded yet\n", font);
+	assert_string_equal(c.text, expect);
+	free(c.text);
+	temp_data_remove(&t, font);
+}
+
+static void
+test_cff_entry_is_skipped_with_note(void **state)
+{
+	static const char *const body[] = { "body" };
+	temp_data t;
+	char font[160], expect[512];
+	font_set *set;
+	captured c;
+
+	temp_data_create(&t, "body:\n"
+	                 "  official: [tiny-cff.otf]\n"
+	                 "  free: [AR PL SungtiL GB]\n");
+	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
+	write_cff_font(font);
+	capture_start(&c);
+	set = font_set_resolve(t.dir, body, 1, &c.sink);
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s:2:14: note: role body: skipping "
+	         "'tiny-cff.otf' (%s): CFF outlines cannot be embedded yet\n",
+	         t.roles, font);
+	assert_string_equal(c.text, expect);
+	assert_int_equal(c.sink.notes, 1);
+	assert_int_equal(c.sink.errors, 0);
+	assert_non_null(set);
+	assert_string_equal(font_set_face(set, 0)->path, GBSN);
+	assert_true(font_set_face(set, 0)->substitute);
+	assert_int_equal(font_set_face(set, 0)->preference_rank, 1);
+	font_set_free(set);
+	free(c.text);
+	temp_data_remove(&t, font);
+}
+
+static void
+test_none_installed_error(void **state)
+{
+	static const char *const roles[] = { "body" };
+	temp_data t;
+	char expect[512];
+	captured c;
+
+	temp_data_create(&t, "# roles of a test\n"
+	                 "body:\n"
+	                 "  official: [仿宋_不存在, NoSuchFangSong]\n"
+	                 "  free: [No Such Free Face, /nonexistent/font.ttf#2]\n"
+	                 "  package: fonts-arphic-gbsn00lp\n");
+	capture_start(&c);
+	assert_null(font_set_resolve(t.dir, roles, 1, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s:2:1: error: font role 'body': none "
+	         "of the families is installed: 仿宋_不存在, NoSuchFangSong, "
+	         "No Such Free Face, /nonexistent/font.ttf#2; install one "
+	         "(e.g. apt-get install fonts-arphic-gbsn00lp)\n", t.roles);
+	assert_string_equal(c.text, expect);
+	assert_int_equal(c.sink.errors, 1);
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_undefined_role_error(void **state)
+{
+	static const char *const roles[] = { "body", "footnote" };
+	temp_data t;
+	char expect[256];
+	captured c;
+
+	temp_data_create(&t, "body: {free: [AR PL SungtiL GB]}\n");
+	capture_start(&c);
+	assert_null(font_set_resolve(t.dir, roles, 2, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s: error: font role 'footnote' is "
+	         "named by the layout but not defined here\n", t.roles);
+	assert_string_equal(c.text, expect);
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_roles_yaml_shape_errors(void **state)
+{
+	static const char *const roles[] = { "body" };
+	temp_data t;
+	captured c;
+
+	temp_data_create(&t, "body:\n"
+	                 "  oficial: [x]\n"
+	                 "  free: AR PL SungtiL GB\n");
+	capture_start(&c);
+	assert_null(font_set_resolve(t.dir, roles, 1, &c.sink));
+	capture_end(&c);
+	assert_int_equal(c.sink.errors, 2);
+	assert_non_null(strstr(c.text, ":2:3: error: unknown key 'oficial'"));
+	assert_non_null(strstr(c.text, ":3:9: error: "));
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_path_entries_with_face_index(void **state)
+{
+	static const char *const roles[] = { "cn", "hk" };
+	temp_data t;
+	font_set *set;
+	captured c;
+
+	temp_data_create(&t, "cn: {official: [" UMING "]}\n"
+	                 "hk: {free: [\"" UMING "#1\"]}\n");
+	capture_start(&c);
+	set = font_set_resolve(t.dir, roles, 2, &c.sink);
+	capture_end(&c);
+	assert_string_equal(c.text, "");
+	assert_non_null(set);
+	assert_string_equal(font_set_face(set, 0)->family, "AR PL UMing CN");
+	assert_int_equal(font_set_face(set, 0)->face_index, 0);
+	assert_true(font_set_face(set, 0)->official);
+	assert_false(font_set_face(set, 0)->substitute);
+	assert_string_equal(font_set_face(set, 1)->family, "AR PL UMing HK");
+	assert_int_equal(font_set_face(set, 1)->face_index, 1);
+	assert_false(font_set_face(set, 1)->official);
+	assert_false(font_set_face(set, 1)->substitute);   /* no official list */
+	font_set_free(set);
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_family_prefers_regular_weight(void **state)
+{
+	static const char *const roles[] = { "kai" };
+	temp_data t;
+	font_set *set;
+	captured c;
+
+	/* Light, Regular and Bold files all carry the family "LXGW WenKai". */
+	temp_data_create(&t, "kai: {free: [lxgw wenkai]}\n");
+	capture_start(&c);
+	set = font_set_resolve(t.dir, roles, 1, &c.sink);
+	capture_end(&c);
+	assert_string_equal(c.text, "");
+	assert_non_null(set);
+	assert_string_equal(font_set_face(set, 0)->path,
+	                    "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf");
+	assert_string_equal(font_set_face(set, 0)->family, "LXGW WenKai");
+	assert_string_equal(font_set_face(set, 0)->style, "Regular");
+	assert_int_equal(font_set_face(set, 0)->units_per_em, 1000);
+	font_set_free(set);
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_print(void **state)
+{
+	font_set *set = resolve_real();
+	const font_face *body = font_set_face(set, 1);
+	char *text = NULL, *expect = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int subs = font_set_print(set, out);
+
+	fclose(out);
+	assert_int_equal(subs, 6);      /* no official face on a Debian box */
+	assert_true(asprintf(&expect, "body: %s (%s)\n  file: %s, face %d, "
+	                     "TrueType\nwarning: role 'body' uses substitute '%s' "
+	                     "for the official 仿宋_GB2312\n", body->family,
+	                     body->style, body->path, body->face_index,
+	                     body->family) > 0);
+	assert_non_null(strstr(text, expect));
+	assert_int_equal(strncmp(text, "title: ", 7), 0);
+	free(expect);
+	free(text);
+	font_set_free(set);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolves_all_roles),
+		cmocka_unit_test(test_body_prefers_sungtil),
+		cmocka_unit_test(test_resolution_is_deterministic),
+		cmocka_unit_test(test_advances_gbsn00lp),
+		cmocka_unit_test(test_advance_cache_many_chars),
+		cmocka_unit_test(test_vertical_metrics_and_ink),
+		cmocka_unit_test(test_classify_and_reject_non_fonts),
+		cmocka_unit_test(test_cff_font_is_classified_and_refused),
+		cmocka_unit_test(test_cff_entry_is_skipped_with_note),
+		cmocka_unit_test(test_none_installed_error),
+		cmocka_unit_test(test_undefined_role_error),
+		cmocka_unit_test(test_roles_yaml_shape_errors),
+		cmocka_unit_test(test_path_entries_with_face_index),
+		cmocka_unit_test(test_family_prefers_regular_weight),
+		cmocka_unit_test(test_print),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
