@@ -25,7 +25,12 @@ typedef struct pdf_metadata {
 } pdf_metadata;
 
 /* Writes doc as a PDF into a malloc'd buffer (*out, *out_size; the caller
- * frees it).  Returns false after diagnostics on any failure. */
+ * frees it).  Returns false after diagnostics on any failure, with *out
+ * NULL.  Errors include: a character above U+FFFF (libharu 2.3.0 cannot
+ * draw it), a character the run's font has no glyph for, an unreadable
+ * font file or face index, and a CFF-based font (only glyf outlines can be
+ * embedded).  meta may be NULL; its NULL fields are left out.  No dates
+ * and no /ID are written.  Safe to call from several threads at once. */
 bool pdf_write(const pages *doc, const pdf_metadata *meta,
                unsigned char **out, size_t *out_size, diag_sink *diag);
 
