@@ -79,4 +79,9 @@ const report *report_load_buffer(arena *a, const char *display_name,
                                  const char *data, size_t size,
                                  const char *data_dir, diag_sink *diag);
 
+/* The cell of a table's values by value-row and column id (as in the
+ * layout), or NULL when the table has no such row or column. */
+const cell_value *report_cell(const table_values *tv, const char *row_id,
+                              const char *col_id);
+
 #endif
