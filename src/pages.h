@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "arena.h"
+
 typedef struct text_run {
 	int font;                    /* index into pages.fonts */
 	double size;                 /* pt */
@@ -41,5 +43,21 @@ typedef struct pages {
 	const page_font *fonts;
 	size_t font_count;
 } pages;
+
+/* Collects the content of one page while it is being laid out. */
+typedef struct page_builder {
+	arena *arena;
+	text_run *runs;
+	size_t run_count, run_capacity;
+	rule *rules;
+	size_t rule_count, rule_capacity;
+} page_builder;
+
+void page_builder_init(page_builder *b, arena *a);
+void page_add_run(page_builder *b, const text_run *run);
+void page_add_rule(page_builder *b, double x0, double y0, double x1,
+                   double y1, double width);
+/* Moves the collected content into p (which keeps its width/height). */
+void page_builder_finish(page_builder *b, page *p);
 
 #endif

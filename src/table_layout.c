@@ -1,0 +1,352 @@
+/*
+ * table_layout.c - the grid engine.
+ *
+ * Widths: fixed columns take their length, "fit" columns the widest
+ * unbroken label among their single-column cells, and the rest is shared
+ * by the "fr" columns, so the table fills the width exactly.  Heights: a
+ * row is as tall as its tallest single-row cell; a spanning cell that
+ * needs more spreads the extra over the rows it spans.
+ */
+#include "table_layout.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "textset.h"
+
+/* Cell text lines are this many font sizes apart. */
+#define CELL_LINE_FACTOR 1.25
+/* Where the baseline sits below the top of a line's em box. */
+#define ASCENT_RATIO 0.88
+
+typedef struct table_ctx {
+	arena *arena;
+	const table_def *def;
+	const table_values *values;
+	const font_face *face;
+	int font;
+	double size;
+	source_pos where;
+	diag_sink *diag;
+} table_ctx;
+
+/* What a cell prints: its label or its value as typed. */
+static const char *
+cell_text(const table_ctx *c, const table_cell *cell)
+{
+	const cell_value *v;
+
+	if (cell->text != NULL)
+		return cell->text;
+	if (c->values == NULL || cell->value_row < 0)
+		return "";
+	v = &c->values->rows[cell->value_row][cell->value_col];
+	return v->present ? v->text : "";
+}
+
+static const char *
+cell_context(const table_ctx *c, const table_cell *cell)
+{
+	return arena_printf(c->arena, "%s row %d, column %d", c->def->id,
+	                    cell->row + 1, cell->col + 1);
+}
+
+static bool
+measure_cell(const table_ctx *c, const table_cell *cell, measured_text *m)
+{
+	source_pos pos = cell->text != NULL || c->values == NULL ? cell->pos
+	    : c->values->rows[cell->value_row][cell->value_col].pos;
+
+	if (pos.file == NULL)
+		pos = c->where;
+	return measure_text(c->arena, cell_text(c, cell), c->face, c->font,
+	                    c->size, pos, cell_context(c, cell), c->diag, m);
+}
+
+static double
+natural_width(const measured_text *m)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < m->count; i++)
+		w += m->chars[i].advance;
+	return w;
+}
+
+/* Resolves column widths so that they add up to width exactly. */
+static bool
+resolve_columns(table_ctx *c, const measured_text *texts, double width,
+                double *col_w)
+{
+	const table_def *d = c->def;
+	double used = 0, shares = 0;
+
+	for (int j = 0; j < d->col_count; j++) {
+		col_w[j] = 0;
+		if (d->columns[j].kind == COLUMN_FIXED)
+			col_w[j] = d->columns[j].value;
+		else if (d->columns[j].kind == COLUMN_SHARE)
+			shares += d->columns[j].value;
+	}
+	for (size_t i = 0; i < d->cell_count; i++) {
+		const table_cell *cell = &d->cells[i];
+		double need = natural_width(&texts[i]) + 2 * d->padding;
+
+		if (cell->colspan == 1 &&
+		    d->columns[cell->col].kind == COLUMN_FIT &&
+		    need > col_w[cell->col])
+			col_w[cell->col] = need;
+	}
+	for (int j = 0; j < d->col_count; j++)
+		used += col_w[j];
+	if (used > width + 1e-6 || (shares > 0 && used >= width)) {
+		diag_error(c->diag, d->pos, "%s: its fixed and fitted columns "
+		           "need %.1fpt, more than the %.1fpt available",
+		           d->id, used, width);
+		return false;
+	}
+	for (int j = 0; j < d->col_count; j++)
+		if (d->columns[j].kind == COLUMN_SHARE)
+			col_w[j] = (width - used) * d->columns[j].value / shares;
+	if (shares == 0 && d->col_count > 0)
+		col_w[d->col_count - 1] += width - used;
+	return true;
+}
+
+/* Stacks every character on a line of its own (a cell narrower than two
+ * characters reads top to bottom, as in the official template). */
+static size_t
+stack_lines(arena *a, const measured_text *m, lb_line **lines)
+{
+	size_t n = 0;
+
+	*lines = arena_calloc(a, m->count + 1, sizeof(**lines));
+	for (size_t i = 0; i < m->count; i++) {
+		if (lb_is_space(m->chars[i].cp))
+			continue;
+		(*lines)[n].start = i;
+		(*lines)[n].end = i + 1;
+		(*lines)[n].natural_width = m->chars[i].advance;
+		(*lines)[n].last = true;
+		n++;
+	}
+	return n;
+}
+
+static double
+aligned_x(text_align align, double inner, double line_width)
+{
+	switch (align) {
+	case ALIGN_CENTER:
+		return (inner - line_width) / 2;
+	case ALIGN_RIGHT:
+		return inner - line_width;
+	default:
+		return 0;
+	}
+}
+
+/* Wraps one cell's text into its inner width and records its runs. */
+static bool
+set_cell(table_ctx *c, const measured_text *m, const table_cell *cell,
+         double cell_width, double pitch, cell_box *box)
+{
+	double inner = cell_width - 2 * c->def->padding;
+	lb_params p = { inner, 0, false, 0.25 };
+	page_builder out;
+	lb_line *lines;
+	size_t n;
+	bool fits = true;
+
+	page_builder_init(&out, c->arena);
+	if (m->count == 0)
+		n = 0;
+	else if (inner < 2 * c->size)
+		n = stack_lines(c->arena, m, &lines);
+	else
+		n = lb_break(c->arena, m->chars, m->count, &p, &lines);
+	for (size_t k = 0; k < n; k++) {
+		double *x = arena_calloc(c->arena, lines[k].end - lines[k].start + 1,
+		                         sizeof(*x));
+		double w;
+
+		lb_place(m->chars, &lines[k], &p, k == 0, x);
+		w = lb_line_width(m->chars, &lines[k], &p, k == 0);
+		if (w > inner + 0.01)
+			fits = false;
+		emit_line(&out, m, &lines[k], x,
+		          c->def->padding + aligned_x(cell->align, inner, w),
+		          k * pitch + ASCENT_RATIO * c->size);
+	}
+	box->cell = cell;
+	box->text = m->text;
+	box->runs = out.runs;
+	box->run_count = out.run_count;
+	box->text_height = n > 0 ? (n - 1) * pitch + c->size : 0;
+	if (!fits)
+		diag_error(c->diag, cell->pos, "%s: text '%s' does not fit "
+		           "its cell (%.1fpt wide) even when wrapped",
+		           cell_context(c, cell), m->text, inner);
+	return fits;
+}
+
+/* Row heights: single-row cells first, then spans in order of size. */
+static void
+size_rows(const table_def *d, const cell_box *boxes, double *h,
+          double min_height)
+{
+	for (int r = 0; r < d->row_count; r++)
+		h[r] = min_height;
+	for (int span = 1; span <= d->row_count; span++) {
+		for (size_t i = 0; i < d->cell_count; i++) {
+			const table_cell *cell = &d->cells[i];
+			double need = boxes[i].text_height + 2 * d->padding, have = 0;
+
+			if (cell->rowspan != span)
+				continue;
+			for (int r = cell->row; r < cell->row + span; r++)
+				have += h[r];
+			if (need > have)
+				for (int r = cell->row; r < cell->row + span; r++)
+					h[r] += (need - have) / span;
+		}
+	}
+}
+
+const table_box *
+table_layout(arena *a, const table_def *def, const table_values *values,
+             const font_face *face, int font, double size, double width,
+             source_pos where, diag_sink *diag)
+{
+	table_ctx c = { a, def, values, face, font, size, where, diag };
+	table_box *t = arena_alloc(a, sizeof(*t));
+	measured_text *texts = arena_calloc(a, def->cell_count + 1, sizeof(*texts));
+	double *col_w = arena_calloc(a, (size_t)def->col_count + 1, sizeof(*col_w));
+	bool ok = true;
+
+	t->def = def;
+	t->values = values;
+	t->font = font;
+	t->size = size;
+	t->line_pitch = size * CELL_LINE_FACTOR;
+	t->width = width;
+	for (size_t i = 0; i < def->cell_count; i++)
+		ok &= measure_cell(&c, &def->cells[i], &texts[i]);
+	if (!ok || !resolve_columns(&c, texts, width, col_w))
+		return NULL;
+	t->col_x = arena_calloc(a, (size_t)def->col_count + 1, sizeof(double));
+	for (int j = 0; j < def->col_count; j++)
+		t->col_x[j + 1] = t->col_x[j] + col_w[j];
+	t->cells = arena_calloc(a, def->cell_count + 1, sizeof(*t->cells));
+	for (size_t i = 0; i < def->cell_count; i++) {
+		const table_cell *cell = &def->cells[i];
+		double w = t->col_x[cell->col + cell->colspan] - t->col_x[cell->col];
+
+		ok &= set_cell(&c, &texts[i], cell, w, t->line_pitch, &t->cells[i]);
+	}
+	if (!ok)
+		return NULL;
+	t->row_height = arena_calloc(a, (size_t)def->row_count + 1, sizeof(double));
+	size_rows(def, t->cells, t->row_height, size + 2 * def->padding);
+	return t;
+}
+
+static double
+sum_rows(const table_box *t, int first, int end)
+{
+	double h = 0;
+
+	for (int r = first; r < end; r++)
+		h += t->row_height[r];
+	return h;
+}
+
+double
+table_rows_height(const table_box *t, int first, int end)
+{
+	int header = t->def->header_rows;
+
+	if (first < header)
+		first = header;
+	return sum_rows(t, 0, header) + sum_rows(t, first, end);
+}
+
+/* The segment's rows in drawing order: the header rows, then the body. */
+typedef struct segment {
+	int header_end;              /* rows [0, header_end) drawn first */
+	int first, end;              /* then body rows [first, end) */
+	double *row_top;             /* distance below the segment top, by grid row */
+} segment;
+
+static bool
+row_visible(const segment *s, int r)
+{
+	return r < s->header_end || (r >= s->first && r < s->end);
+}
+
+/* Draws one cell inside the rows of it that the segment shows. */
+static void
+draw_cell(const table_box *t, const cell_box *box, const segment *s,
+          double left, double top, page_builder *out)
+{
+	const table_cell *cell = box->cell;
+	int r0 = -1, r1 = -1;
+	double y_top, height, y_text;
+
+	for (int r = cell->row; r < cell->row + cell->rowspan; r++) {
+		if (!row_visible(s, r))
+			continue;
+		if (r0 < 0)
+			r0 = r;
+		r1 = r + 1;
+	}
+	if (r0 < 0)
+		return;
+	y_top = s->row_top[r0];
+	height = s->row_top[r1 - 1] + t->row_height[r1 - 1] - y_top;
+	/* top and left edges; the frame draws the outer ones */
+	if (y_top > 0.001)
+		page_add_rule(out, left + t->col_x[cell->col], top - y_top,
+		              left + t->col_x[cell->col + cell->colspan],
+		              top - y_top, t->def->inner_rule);
+	if (cell->col > 0)
+		page_add_rule(out, left + t->col_x[cell->col], top - y_top,
+		              left + t->col_x[cell->col], top - y_top - height,
+		              t->def->inner_rule);
+	y_text = y_top + (height - box->text_height) / 2;
+	for (size_t k = 0; k < box->run_count; k++) {
+		text_run run = box->runs[k];
+
+		run.x += left + t->col_x[cell->col];
+		run.y = top - y_text - run.y;
+		page_add_run(out, &run);
+	}
+}
+
+void
+table_draw_rows(const table_box *t, int first, int end, bool with_header,
+                double left, double top, page_builder *out)
+{
+	const table_def *d = t->def;
+	segment s;
+	double y = 0, w = d->outer_rule;
+
+	s.header_end = with_header ? d->header_rows : 0;
+	s.first = first;
+	s.end = end;
+	s.row_top = arena_calloc(out->arena, (size_t)d->row_count + 1,
+	                         sizeof(double));
+	for (int r = 0; r < d->row_count; r++) {
+		if (!row_visible(&s, r))
+			continue;
+		s.row_top[r] = y;
+		y += t->row_height[r];
+	}
+	for (size_t i = 0; i < d->cell_count; i++)
+		draw_cell(t, &t->cells[i], &s, left, top, out);
+	/* the frame, drawn as four segments meeting at the corners */
+	page_add_rule(out, left, top, left + t->width, top, w);
+	page_add_rule(out, left + t->width, top, left + t->width, top - y, w);
+	page_add_rule(out, left + t->width, top - y, left, top - y, w);
+	page_add_rule(out, left, top - y, left, top, w);
+}

@@ -1,0 +1,60 @@
+/*
+ * table_layout.h - the grid engine: resolves column widths, wraps cell
+ * text, sizes rows, and draws any range of rows (with the header rows
+ * repeated) as boxes.  It knows cells, spans and values, never what a
+ * table means.
+ */
+#ifndef GK_TABLE_LAYOUT_H
+#define GK_TABLE_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "fonts.h"
+#include "layout.h"
+#include "pages.h"
+#include "report.h"
+
+typedef struct cell_box {
+	const table_cell *cell;
+	const char *text;            /* what the cell prints */
+	text_run *runs;              /* x from the cell's left edge, y = baseline
+	                                offset below the top of the text block */
+	size_t run_count;
+	double text_height;          /* lines * line pitch */
+} cell_box;
+
+typedef struct table_box {
+	const table_def *def;
+	const table_values *values;
+	int font;                    /* font role index */
+	double size;                 /* pt */
+	double line_pitch;           /* pt, between cell text lines */
+	double width;                /* sum of column widths = the 版心 width */
+	double *col_x;               /* col_count + 1 edges, from the table's left */
+	double *row_height;          /* row_count */
+	cell_box *cells;             /* def->cell_count, same order */
+} table_box;
+
+/* Lays the table out to exactly width points.  Text that cannot fit a
+ * cell is an error naming the table, row and column. */
+const table_box *table_layout(arena *a, const table_def *def,
+                              const table_values *values,
+                              const font_face *face, int font, double size,
+                              double width, source_pos where,
+                              diag_sink *diag);
+
+/* Height of the header rows plus rows [first, end). */
+double table_rows_height(const table_box *t, int first, int end);
+
+/* Appends to out the runs and rules that draw the header rows
+ * followed by body rows [first, end), the table's top-left corner at
+ * (left, top) in PDF user space.  Cells cut by the range are drawn inside
+ * the visible part, label repeated. */
+void table_draw_rows(const table_box *t, int first, int end,
+                     bool with_header, double left, double top,
+                     page_builder *out);
+
+#endif
