@@ -247,35 +247,18 @@ table_layout(arena *a, const table_def *def, const table_values *values,
 	if (!ok)
 		return NULL;
 	t->row_height = arena_calloc(a, (size_t)def->row_count + 1, sizeof(double));
+	t->scratch = arena_calloc(a, 2 * (size_t)def->row_count + 1, sizeof(double));
 	size_rows(def, t->cells, t->row_height, size + 2 * def->padding);
 	return t;
 }
 
-static double
-sum_rows(const table_box *t, int first, int end)
-{
-	double h = 0;
-
-	for (int r = first; r < end; r++)
-		h += t->row_height[r];
-	return h;
-}
-
-double
-table_rows_height(const table_box *t, int first, int end)
-{
-	int header = t->def->header_rows;
-
-	if (first < header)
-		first = header;
-	return sum_rows(t, 0, header) + sum_rows(t, first, end);
-}
-
-/* The segment's rows in drawing order: the header rows, then the body. */
+/* The rows a segment shows: the header rows, then body rows [first, end). */
 typedef struct segment {
 	int header_end;              /* rows [0, header_end) drawn first */
 	int first, end;              /* then body rows [first, end) */
+	double *row_height;          /* by grid row; 0 for rows not shown */
 	double *row_top;             /* distance below the segment top, by grid row */
+	double height;
 } segment;
 
 static bool
@@ -284,26 +267,88 @@ row_visible(const segment *s, int r)
 	return r < s->header_end || (r >= s->first && r < s->end);
 }
 
+/* The first and one-past-last rows of cell that the segment shows (they
+ * are contiguous: a cell lies in the header or in the body). */
+static bool
+visible_rows(const segment *s, const table_cell *cell, int *r0, int *r1)
+{
+	*r0 = *r1 = -1;
+	for (int r = cell->row; r < cell->row + cell->rowspan; r++) {
+		if (!row_visible(s, r))
+			continue;
+		if (*r0 < 0)
+			*r0 = r;
+		*r1 = r + 1;
+	}
+	return *r0 >= 0;
+}
+
+/* Sizes the segment's rows.  A spanning cell cut by a page break prints
+ * its text again in the part shown, so the rows of that part grow when
+ * they are too short for it (a stacked label taller than three rows). */
+static void
+measure_segment(const table_box *t, segment *s)
+{
+	const table_def *d = t->def;
+	double y = 0;
+
+	for (int r = 0; r < d->row_count; r++)
+		s->row_height[r] = row_visible(s, r) ? t->row_height[r] : 0;
+	for (size_t i = 0; i < d->cell_count; i++) {
+		const table_cell *cell = &d->cells[i];
+		double need = t->cells[i].text_height + 2 * d->padding, have = 0;
+		int r0, r1;
+
+		if (!visible_rows(s, cell, &r0, &r1) ||
+		    r1 - r0 == cell->rowspan)
+			continue;
+		for (int r = r0; r < r1; r++)
+			have += s->row_height[r];
+		if (need > have)
+			for (int r = r0; r < r1; r++)
+				s->row_height[r] += (need - have) / (r1 - r0);
+	}
+	for (int r = 0; r < d->row_count; r++) {
+		s->row_top[r] = y;
+		y += s->row_height[r];
+	}
+	s->height = y;
+}
+
+static void
+init_segment(const table_box *t, segment *s, int first, int end,
+             bool with_header)
+{
+	s->header_end = with_header ? t->def->header_rows : 0;
+	s->first = first < t->def->header_rows ? t->def->header_rows : first;
+	s->end = end;
+	s->row_height = t->scratch;
+	s->row_top = t->scratch + t->def->row_count;
+	measure_segment(t, s);
+}
+
+double
+table_rows_height(const table_box *t, int first, int end)
+{
+	segment s;
+
+	init_segment(t, &s, first, end, true);
+	return s.height;
+}
+
 /* Draws one cell inside the rows of it that the segment shows. */
 static void
 draw_cell(const table_box *t, const cell_box *box, const segment *s,
           double left, double top, page_builder *out)
 {
 	const table_cell *cell = box->cell;
-	int r0 = -1, r1 = -1;
 	double y_top, height, y_text;
+	int r0, r1;
 
-	for (int r = cell->row; r < cell->row + cell->rowspan; r++) {
-		if (!row_visible(s, r))
-			continue;
-		if (r0 < 0)
-			r0 = r;
-		r1 = r + 1;
-	}
-	if (r0 < 0)
+	if (!visible_rows(s, cell, &r0, &r1))
 		return;
 	y_top = s->row_top[r0];
-	height = s->row_top[r1 - 1] + t->row_height[r1 - 1] - y_top;
+	height = s->row_top[r1 - 1] + s->row_height[r1 - 1] - y_top;
 	/* top and left edges; the frame draws the outer ones */
 	if (y_top > 0.001)
 		page_add_rule(out, left + t->col_x[cell->col], top - y_top,
@@ -328,20 +373,11 @@ table_draw_rows(const table_box *t, int first, int end, bool with_header,
                 double left, double top, page_builder *out)
 {
 	const table_def *d = t->def;
+	double w = d->outer_rule, y;
 	segment s;
-	double y = 0, w = d->outer_rule;
 
-	s.header_end = with_header ? d->header_rows : 0;
-	s.first = first;
-	s.end = end;
-	s.row_top = arena_calloc(out->arena, (size_t)d->row_count + 1,
-	                         sizeof(double));
-	for (int r = 0; r < d->row_count; r++) {
-		if (!row_visible(&s, r))
-			continue;
-		s.row_top[r] = y;
-		y += t->row_height[r];
-	}
+	init_segment(t, &s, first, end, with_header);
+	y = s.height;
 	for (size_t i = 0; i < d->cell_count; i++)
 		draw_cell(t, &t->cells[i], &s, left, top, out);
 	/* the frame, drawn as four segments meeting at the corners */

@@ -36,6 +36,7 @@ typedef struct table_box {
 	double *col_x;               /* col_count + 1 edges, from the table's left */
 	double *row_height;          /* row_count */
 	cell_box *cells;             /* def->cell_count, same order */
+	double *scratch;             /* 2 * row_count, for sizing page segments */
 } table_box;
 
 /* Lays the table out to exactly width points.  Text that cannot fit a
@@ -46,7 +47,9 @@ const table_box *table_layout(arena *a, const table_def *def,
                               double width, source_pos where,
                               diag_sink *diag);
 
-/* Height of the header rows plus rows [first, end). */
+/* Height of the header rows plus body rows [first, end) as drawn on one
+ * page: rows holding a spanning cell cut by the break may grow so that its
+ * repeated text fits. */
 double table_rows_height(const table_box *t, int first, int end);
 
 /* Appends to out the runs and rules that draw the header rows
