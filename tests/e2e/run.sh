@@ -115,6 +115,11 @@ fi
 if cmp -s "$pdf" "$tmp/again.pdf"; then pass "rendering twice gives identical bytes"
 else fail "rendering twice gives identical bytes"; fi
 
+# JSON is YAML: the same description as JSON gives the same bytes
+"$gk" render "$root/tests/e2e/data/wangchenglu-2024.json" -o "$tmp/json.pdf" 2>"$tmp/json.err"
+if cmp -s "$pdf" "$tmp/json.pdf"; then pass "the JSON description gives the same PDF"
+else fail "the JSON description gives the same PDF" "$(head -3 "$tmp/json.err")"; fi
+
 # --- stdin/stdout and check --------------------------------------------------
 if "$gk" render - -o - < "$sample" > "$tmp/stdout.pdf" 2>"$tmp/stdin.err" && head -c 5 "$tmp/stdout.pdf" | grep -q '%PDF-'; then
 	pass "render - -o - reads stdin and writes stdout"
