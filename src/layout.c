@@ -35,6 +35,8 @@ static const char *const style_names[STYLE_COUNT + 1] = {
 	[STYLE_HEADING2] = "heading2",
 	[STYLE_PARAGRAPH] = "paragraph",
 	[STYLE_SIGNOFF] = "signoff",
+	[STYLE_NOTE] = "note",
+	[STYLE_CAPTION] = "caption",
 	[STYLE_COUNT] = NULL,
 };
 
@@ -327,8 +329,34 @@ load_style(loader *ld, const ynode *node, const char *what, block_style *s)
 		              &s->keep_with_next, ld->diag);
 }
 
-/* Reads the five block styles; all are required because the typesetter
- * has no built-in look to fall back on. */
+/* True for the styles a layout may leave out: each has a look derived
+ * from the paragraph style, which suits most layouts. */
+static bool
+style_is_optional(style_kind kind)
+{
+	return kind == STYLE_NOTE || kind == STYLE_CAPTION;
+}
+
+/* The look of an optional style the layout leaves out: a note is a
+ * paragraph set ragged right, a caption a centred, unindented paragraph
+ * that stays with the table below it. */
+static block_style
+default_style(const layout *l, style_kind kind)
+{
+	block_style s = l->styles[STYLE_PARAGRAPH];
+
+	if (kind == STYLE_NOTE) {
+		s.align = ALIGN_LEFT;
+	} else {
+		s.align = ALIGN_CENTER;
+		s.first_indent_em = 0;
+		s.keep_with_next = true;
+	}
+	return s;
+}
+
+/* Reads the block styles; all but note and caption are required because
+ * the typesetter has no built-in look to fall back on. */
 static void
 load_styles(loader *ld, const ynode *node)
 {
@@ -338,13 +366,17 @@ load_styles(loader *ld, const ynode *node)
 		return;
 	ynode_check_keys(node, style_names, "styles", ld->diag);
 	for (k = 0; k < STYLE_COUNT; k++) {
-		const ynode *style = ynode_require(node, style_names[k], "styles",
-		                                   ld->diag);
+		const ynode *style = style_is_optional((style_kind)k)
+		                     ? ynode_get(node, style_names[k])
+		                     : ynode_require(node, style_names[k], "styles",
+		                                     ld->diag);
 		ld->l->styles[k].font_role = -1;
 		if (style != NULL)
 			load_style(ld, style,
 			           arena_printf(ld->a, "styles.%s", style_names[k]),
 			           &ld->l->styles[k]);
+		else if (style_is_optional((style_kind)k))
+			ld->l->styles[k] = default_style(ld->l, (style_kind)k);
 	}
 }
 
@@ -856,9 +888,287 @@ check_header_rows(loader *ld, const table_def *t, const ynode *node)
 		           t->id, t->header_rows, t->row_count);
 }
 
+/* ------------------------------------------------------------------ */
+/* Tables: sums                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Every column id the value rows of t use, each once, NULL-terminated,
+ * for checking and suggesting the columns a sum names. */
+static const char **
+column_id_list(loader *ld, const table_def *t)
+{
+	size_t total = 0, n = 0, r, k;
+	const char **ids;
+
+	for (r = 0; r < t->value_row_count; r++)
+		total += t->value_rows[r].column_count;
+	ids = arena_calloc(ld->a, total + 1, sizeof(*ids));
+	for (r = 0; r < t->value_row_count; r++)
+		for (k = 0; k < t->value_rows[r].column_count; k++) {
+			const char *id = t->value_rows[r].columns[k];
+			size_t j = 0;
+			while (id != NULL && j < n && strcmp(ids[j], id) != 0)
+				j++;
+			if (id != NULL && j == n)
+				ids[n++] = id;
+		}
+	return ids;
+}
+
+/* The value row ids of t, NULL-terminated (an unreadable id shows as
+ * ""), for suggestions. */
+static const char **
+row_id_list(loader *ld, const table_def *t)
+{
+	const char **ids = arena_calloc(ld->a, t->value_row_count + 1, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < t->value_row_count; i++)
+		ids[i] = t->value_rows[i].id ? t->value_rows[i].id : "";
+	return ids;
+}
+
+/* True when id is one of the NULL-terminated ids. */
+static bool
+list_has(const char *const *ids, const char *id)
+{
+	size_t i;
+
+	for (i = 0; ids[i] != NULL; i++)
+		if (strcmp(ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* Checks that id names a column (over_columns) or a value row of t,
+ * reporting it at node with a suggestion when it does not. */
+static bool
+check_sum_id(loader *ld, const table_def *t, const char *where,
+             bool over_columns, const char *id, const ynode *node)
+{
+	const char **known = over_columns ? column_id_list(ld, t) : row_id_list(ld, t);
+
+	if (list_has(known, id))
+		return true;
+	report_unknown(ld, node->pos,
+	               arena_printf(ld->a, "%s: undeclared %s", where,
+	                            over_columns ? "column" : "value row"),
+	               id, known);
+	return false;
+}
+
+/* Checks a sum's terms: each declared, none listed twice, none the
+ * target itself (a value cannot be computed from itself). */
+static bool
+check_sum_terms(loader *ld, const table_def *t, const char *where,
+                const value_sum *s, const ynode *of)
+{
+	const char *kind = s->over_columns ? "column" : "row";
+	bool ok = true;
+	size_t i, j;
+
+	for (i = 0; i < s->term_count; i++) {
+		const char *term = s->terms[i];
+		if (term == NULL ||
+		    !check_sum_id(ld, t, where, s->over_columns, term, of->items[i])) {
+			ok = false;
+			continue;
+		}
+		if (s->target != NULL && strcmp(term, s->target) == 0) {
+			diag_error(ld->diag, of->items[i]->pos,
+			           "%s: the target %s '%s' is also one of its terms",
+			           where, kind, term);
+			ok = false;
+		}
+		for (j = 0; j < i; j++)
+			if (s->terms[j] != NULL && strcmp(s->terms[j], term) == 0) {
+				diag_error(ld->diag, of->items[i]->pos,
+				           "%s: term '%s' is listed twice", where, term);
+				ok = false;
+				break;
+			}
+	}
+	return ok;
+}
+
+/* True when value row r has every term column of the column sum s and
+ * its target, i.e. when s computes a value in r. */
+bool
+value_sum_applies_to_row(const value_sum *s, const value_row *r)
+{
+	size_t i;
+
+	if (!s->over_columns || value_col_index(r, s->target) < 0)
+		return false;
+	for (i = 0; i < s->term_count; i++)
+		if (value_col_index(r, s->terms[i]) < 0)
+			return false;
+	return true;
+}
+
+/* Reports a column sum that no value row can compute: every row lacks
+ * the target or one of the terms, which is surely a typo. */
+static void
+check_column_sum_applies(loader *ld, const table_def *t, const char *where,
+                         const value_sum *s)
+{
+	size_t r;
+
+	for (r = 0; r < t->value_row_count; r++)
+		if (value_sum_applies_to_row(s, &t->value_rows[r]))
+			return;
+	diag_error(ld->diag, s->pos,
+	           "%s: no value row has column '%s' and all its terms", where,
+	           s->target);
+}
+
+/* "amounts" or "counts", for messages about what a row holds. */
+static const char *
+kind_plural(value_kind kind)
+{
+	return kind == VALUE_AMOUNT ? "amounts" : "counts";
+}
+
+/* Checks that every term row of a row sum holds the same kind of value
+ * as the target row and has each of its columns, so every value of the
+ * target row can be computed. */
+static void
+check_row_sum_terms(loader *ld, const table_def *t, const char *where,
+                    const value_sum *s)
+{
+	const value_row *target = &t->value_rows[value_row_index(t, s->target)];
+	size_t i, k;
+
+	for (i = 0; i < s->term_count; i++) {
+		const value_row *term = &t->value_rows[value_row_index(t, s->terms[i])];
+		if (term->kind != target->kind)
+			diag_error(ld->diag, s->pos,
+			           "%s: term row '%s' holds %s but the target row "
+			           "'%s' holds %s", where, term->id, kind_plural(term->kind),
+			           target->id, kind_plural(target->kind));
+		for (k = 0; k < target->column_count; k++)
+			if (target->columns[k] != NULL &&
+			    value_col_index(term, target->columns[k]) < 0) {
+				diag_error(ld->diag, s->pos,
+				           "%s: term row '%s' has no column '%s' of the "
+				           "target row '%s'", where, term->id,
+				           target->columns[k], target->id);
+				break;
+			}
+	}
+}
+
+/* Reports a second sum with the same target and direction as an earlier
+ * one: the layout would say two ways to compute one value. */
+static void
+check_sum_target_unique(loader *ld, const table_def *t, const char *where,
+                        size_t index)
+{
+	const value_sum *s = &t->sums[index];
+	size_t i;
+
+	for (i = 0; i < index; i++)
+		if (t->sums[i].target != NULL &&
+		    t->sums[i].over_columns == s->over_columns &&
+		    strcmp(t->sums[i].target, s->target) == 0) {
+			diag_error(ld->diag, s->pos,
+			           "%s: %s '%s' is already the target of sums[%zu] "
+			           "(line %d)", where, s->over_columns ? "column" : "row", s->target, i,
+			           t->sums[i].pos.line);
+			return;
+		}
+}
+
+static const char *const sum_keys[] = { "column", "row", "of", NULL };
+
+/* Reads the target of a sum: exactly one of column and row. */
+static const ynode *
+read_sum_target(loader *ld, const ynode *node, const char *what,
+                const char *where, value_sum *s)
+{
+	const ynode *column = ynode_get(node, "column"), *row = ynode_get(node, "row");
+	const ynode *target = column != NULL ? column : row;
+
+	if ((column == NULL) == (row == NULL)) {
+		diag_error(ld->diag, node->pos, "%s needs either column or row%s", where,
+		           column != NULL ? ", not both" : "");
+		return NULL;
+	}
+	s->over_columns = column != NULL;
+	if (!ynode_to_string(target, arena_printf(ld->a, "%s.%s", what,
+	                                          s->over_columns ? "column" : "row"),
+	                     &s->target, ld->diag))
+		return NULL;
+	return target;
+}
+
+/* Reads one sum, {column: ID, of: [IDs]} or {row: ID, of: [IDs]}, and
+ * checks it against the table's value rows. */
+static void
+load_sum(loader *ld, const ynode *node, const char *what, table_def *t,
+         size_t index)
+{
+	value_sum *s = &t->sums[index];
+	const char *where = arena_printf(ld->a, "%s: sums[%zu]", t->id, index);
+	const ynode *target, *of;
+	bool ok;
+
+	s->pos = node->pos;
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	ynode_check_keys(node, sum_keys, what, ld->diag);
+	target = read_sum_target(ld, node, what, where, s);
+	of = ynode_require(node, "of", what, ld->diag);
+	if (target == NULL || of == NULL)
+		return;
+	s->terms = read_string_list(ld, of, arena_printf(ld->a, "%s.of", what),
+	                            &s->term_count);
+	if (s->terms == NULL || s->term_count == 0)
+		return;
+	ok = check_sum_id(ld, t, where, s->over_columns, s->target, target);
+	ok &= check_sum_terms(ld, t, where, s, of);
+	if (!ok)
+		return;
+	check_sum_target_unique(ld, t, where, index);
+	if (s->over_columns)
+		check_column_sum_applies(ld, t, where, s);
+	else
+		check_row_sum_terms(ld, t, where, s);
+}
+
+/* Reads a table's sums: the values a description may leave out because
+ * they are computed from others. */
+static void
+load_sums(loader *ld, const ynode *node, const char *what, table_def *t)
+{
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+		return;
+	t->sums = arena_calloc(ld->a, node->count + 1, sizeof(*t->sums));
+	t->sum_count = node->count;
+	for (i = 0; i < node->count; i++)
+		load_sum(ld, node->items[i], arena_printf(ld->a, "%s[%zu]", what, i),
+		         t, i);
+}
+
+/* Reads orientation: portrait (the default) or landscape. */
+static void
+read_orientation(loader *ld, const ynode *node, const char *what, table_def *t)
+{
+	if (!ynode_expect(node, YNODE_SCALAR, what, ld->diag))
+		return;
+	if (strcmp(node->text, "landscape") == 0)
+		t->landscape = true;
+	else if (strcmp(node->text, "portrait") != 0)
+		diag_error(ld->diag, node->pos,
+		           "%s must be portrait or landscape, not '%s'", what, node->text);
+}
+
 static const char *const table_keys[] = {
 	"font", "size", "padding", "inner_rule", "outer_rule", "header_rows",
-	"columns", "note", "values", "cells", NULL
+	"columns", "note", "caption", "orientation", "values", "sums", "cells",
+	NULL
 };
 
 /* Reads one table's look and content, then checks its grid. */
@@ -890,10 +1200,17 @@ load_table(loader *ld, const ynode *key, const ynode *node, table_def *t)
 	if ((part = ynode_get(node, "note")) != NULL)
 		ynode_to_string(part, arena_printf(ld->a, "%s.note", what), &t->note,
 		                ld->diag);
+	if ((part = ynode_get(node, "caption")) != NULL)
+		ynode_to_string(part, arena_printf(ld->a, "%s.caption", what),
+		                &t->caption, ld->diag);
+	if ((part = ynode_get(node, "orientation")) != NULL)
+		read_orientation(ld, part, arena_printf(ld->a, "%s.orientation", what), t);
 	if ((part = ynode_require(node, "columns", what, ld->diag)) != NULL)
 		load_columns(ld, part, arena_printf(ld->a, "%s.columns", what), t);
 	if ((part = ynode_require(node, "values", what, ld->diag)) != NULL)
 		load_values(ld, part, arena_printf(ld->a, "%s.values", what), t);
+	if ((part = ynode_get(node, "sums")) != NULL && t->value_row_count > 0)
+		load_sums(ld, part, arena_printf(ld->a, "%s.sums", what), t);
 	if ((part = ynode_require(node, "cells", what, ld->diag)) == NULL)
 		return;
 	load_cells(ld, part, arena_printf(ld->a, "%s.cells", what), t);

@@ -47,6 +47,9 @@ typedef enum style_kind {
 	STYLE_HEADING2,              /* （一） */
 	STYLE_PARAGRAPH,
 	STYLE_SIGNOFF,
+	STYLE_NOTE,                  /* "注：…" under a table; optional, defaults to paragraph */
+	STYLE_CAPTION,               /* a table's caption above it; optional, defaults to
+	                                paragraph centred, keep_with_next */
 	STYLE_COUNT
 } style_kind;
 
@@ -86,6 +89,17 @@ typedef struct value_row {
 	source_pos pos;
 } value_row;
 
+/* A derived value: target = the sum of terms.  With `column`, in every
+ * value row that has these columns; with `row`, in every column of that
+ * row.  A description may leave targets out; they are then computed. */
+typedef struct value_sum {
+	bool over_columns;           /* true: column target = sum of columns; false: row target = sum of rows */
+	const char *target;          /* column id or row id */
+	const char **terms;          /* column ids or row ids */
+	size_t term_count;
+	source_pos pos;
+} value_sum;
+
 typedef enum column_width_kind {
 	COLUMN_FIT,                  /* as wide as its content needs */
 	COLUMN_FIXED,                /* value in pt */
@@ -123,6 +137,10 @@ typedef struct table_def {
 	double inner_rule;           /* pt */
 	double outer_rule;           /* pt */
 	const char *note;            /* optional line printed under the table */
+	const char *caption;         /* optional line printed above the table */
+	bool landscape;              /* set rotated on pages of its own (GB/T 9704 横排表格) */
+	value_sum *sums;
+	size_t sum_count;
 } table_def;
 
 typedef struct chapter_def {
@@ -175,5 +193,9 @@ int layout_font_role_index(const layout *l, const char *name);
 const table_def *layout_find_table(const layout *l, const char *id);
 int value_row_index(const table_def *t, const char *id);
 int value_col_index(const value_row *r, const char *id);
+
+/* True when the column sum s computes a value in row r: r has the
+ * target column and every term column.  False for row sums. */
+bool value_sum_applies_to_row(const value_sum *s, const value_row *r);
 
 #endif

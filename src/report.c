@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive.h"
 #include "linebreak.h"
 #include "utf8.h"
 #include "yaml_tree.h"
@@ -38,7 +39,8 @@ static const char *const top_level_keys[] = {
 
 static const char *const signoff_keys[] = { "agency", "date", NULL };
 
-static const char *const chapter_item_keys[] = { "heading", "table", NULL };
+static const char *const chapter_item_keys[] = { "heading", "table", "note",
+                                                  NULL };
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -149,6 +151,17 @@ load_paragraph(loader *ld, const ynode *node, int chapter)
 
 	if (text != NULL)
 		push_block(ld, BLOCK_PARAGRAPH, chapter, node->pos)->text = text;
+}
+
+/* Adds a note block ("注：……") from a scalar node; its text is
+ * normalised like a paragraph's, only its style differs. */
+static void
+load_note(loader *ld, const ynode *node, int chapter)
+{
+	const char *text = normalized_text(ld, node, "a note");
+
+	if (text != NULL)
+		push_block(ld, BLOCK_NOTE, chapter, node->pos)->text = text;
 }
 
 /* Bytes of the UTF-8 sequence at s when it is one of the two given
@@ -358,6 +371,7 @@ load_cell(loader *ld, const ynode *node, const cell_context *cx,
 typedef struct row_context {
 	const table_def *table;
 	const value_row *row;
+	size_t row_index;            /* into table->value_rows */
 	const char *name;            /* "表三 row 本年新收" */
 	cell_value *cells;           /* row->column_count entries */
 } row_context;
@@ -375,36 +389,76 @@ load_row_cell(loader *ld, const row_context *rx, size_t col,
 	load_cell(ld, node, &cx, &rx->cells[col]);
 }
 
+/* True when a list for this row may skip column col: the target of a
+ * column sum, computed from the row's other values. */
+static bool
+skippable_column(const row_context *rx, size_t col)
+{
+	return derive_is_column_target(rx->table, rx->row_index, col);
+}
+
+/* The ids of the columns a list for this row may skip, and their
+ * number. */
+static const char **
+skippable_columns(arena *a, const row_context *rx, size_t *count)
+{
+	const char **ids = arena_calloc(a, rx->row->column_count + 1,
+	                                sizeof(*ids));
+	size_t col;
+
+	*count = 0;
+	for (col = 0; col < rx->row->column_count; col++)
+		if (skippable_column(rx, col))
+			ids[(*count)++] = rx->row->columns[col];
+	return ids;
+}
+
 /* Reports a row given as a list (or a scalar) with the wrong number of
- * values, listing the columns it needs in order. */
+ * values, listing the columns it needs in order and, when some are
+ * derived, the shorter count accepted without them. */
 static void
 report_value_count(loader *ld, const row_context *rx, const ynode *node,
                    size_t given)
 {
-	size_t want = rx->row->column_count;
+	size_t want = rx->row->column_count, skippable;
+	const char **derived = skippable_columns(ld->a, rx, &skippable);
+	const char *columns = join_list(ld->a, rx->row->columns, want);
 
-	diag_error(ld->diag, node->pos,
-	           "%s: %zu value%s given, %zu column%s expected (%s)",
-	           rx->name, given, given == 1 ? "" : "s", want,
-	           want == 1 ? "" : "s",
-	           join_list(ld->a, rx->row->columns, want));
+	if (skippable == 0)
+		diag_error(ld->diag, node->pos,
+		           "%s: %zu value%s given, %zu column%s expected (%s)",
+		           rx->name, given, given == 1 ? "" : "s", want,
+		           want == 1 ? "" : "s", columns);
+	else
+		diag_error(ld->diag, node->pos,
+		           "%s: %zu value%s given; %zu column%s expected (%s), "
+		           "or %zu without the derived %s", rx->name, given,
+		           given == 1 ? "" : "s", want, want == 1 ? "" : "s",
+		           columns, want - skippable,
+		           join_list(ld->a, derived, skippable));
 }
 
-/* A row as a list in the layout's column order. */
+/* A row as values in the layout's column order: one per column, or one
+ * per column that is not a derived one. */
 static void
-load_row_sequence(loader *ld, const row_context *rx, const ynode *node)
+load_row_values(loader *ld, const row_context *rx, const ynode *node,
+                const ynode *const *items, size_t count)
 {
-	size_t col;
+	size_t want = rx->row->column_count, skippable, col, item = 0;
+	bool all = count == want;
 
-	if (node->count != rx->row->column_count) {
-		report_value_count(ld, rx, node, node->count);
+	skippable_columns(ld->a, rx, &skippable);
+	if (!all && (skippable == 0 || count != want - skippable)) {
+		report_value_count(ld, rx, node, count);
 		return;
 	}
-	for (col = 0; col < node->count; col++)
-		load_row_cell(ld, rx, col, node->items[col]);
+	for (col = 0; col < want; col++)
+		if (all || !skippable_column(rx, col))
+			load_row_cell(ld, rx, col, items[item++]);
 }
 
-/* A row as a mapping by column id; every column must be there. */
+/* A row as a mapping by column id; every column must be there but those
+ * a sum computes. */
 static void
 load_row_mapping(loader *ld, const row_context *rx, const ynode *node)
 {
@@ -421,7 +475,7 @@ load_row_mapping(loader *ld, const row_context *rx, const ynode *node)
 
 		if (value != NULL)
 			load_row_cell(ld, rx, col, value);
-		else
+		else if (!derive_is_target(rx->table, rx->row_index, col))
 			missing = arena_printf(ld->a, "%s%s'%s'", missing,
 			                       count++ ? ", " : "", row->columns[col]);
 	}
@@ -430,19 +484,17 @@ load_row_mapping(loader *ld, const row_context *rx, const ynode *node)
 		           rx->name, count == 1 ? "" : "s", missing);
 }
 
-/* Loads one value row in any of its three forms. */
+/* Loads one value row in any of its three forms; a scalar is a list of
+ * one value. */
 static void
 load_row(loader *ld, const row_context *rx, const ynode *node)
 {
 	switch (node->kind) {
 	case YNODE_SCALAR:
-		if (rx->row->column_count == 1)
-			load_row_cell(ld, rx, 0, node);
-		else
-			report_value_count(ld, rx, node, 1);
+		load_row_values(ld, rx, node, &node, 1);
 		break;
 	case YNODE_SEQUENCE:
-		load_row_sequence(ld, rx, node);
+		load_row_values(ld, rx, node, node->items, node->count);
 		break;
 	case YNODE_MAPPING:
 		load_row_mapping(ld, rx, node);
@@ -481,8 +533,9 @@ row_ids(arena *a, const table_def *t)
 	return ids;
 }
 
-/* Reports in one message the rows of t that the mapping node lacks: a
- * table left half empty gives one line, not twenty. */
+/* Reports in one message the rows of t that the mapping node lacks but
+ * for those a sum computes: a table left half empty gives one line, not
+ * twenty. */
 static void
 report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 {
@@ -490,7 +543,8 @@ report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 	size_t r, count = 0;
 
 	for (r = 0; r < t->value_row_count; r++) {
-		if (ynode_get(node, t->value_rows[r].id) != NULL)
+		if (ynode_get(node, t->value_rows[r].id) != NULL ||
+		    derive_is_row_target(t, r))
 			continue;
 		missing = arena_printf(ld->a, "%s%s'%s'", missing,
 		                       count++ ? ", " : "", t->value_rows[r].id);
@@ -501,12 +555,15 @@ report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 }
 
 /* Reads a table's values from its mapping: every row of the layout
- * must be present, and no other. */
+ * must be present but those a sum computes, and no other.  The values
+ * left out are derived once the table loaded cleanly; after an error the
+ * derivation would only repeat it. */
 static const table_values *
 load_table_values(loader *ld, const table_def *t, const ynode *node)
 {
 	const char *what = arena_printf(ld->a, "table %s", t->id);
 	table_values *tv = new_table_values(ld->a, t, node->pos);
+	int errors_before = ld->diag->errors;
 	size_t r;
 
 	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
@@ -514,13 +571,15 @@ load_table_values(loader *ld, const table_def *t, const ynode *node)
 	ynode_check_keys(node, row_ids(ld->a, t), what, ld->diag);
 	for (r = 0; r < t->value_row_count; r++) {
 		const ynode *value = ynode_get(node, t->value_rows[r].id);
-		row_context rx = { t, &t->value_rows[r], NULL, tv->rows[r] };
+		row_context rx = { t, &t->value_rows[r], r, NULL, tv->rows[r] };
 
 		rx.name = arena_printf(ld->a, "%s row %s", t->id, rx.row->id);
 		if (value != NULL)
 			load_row(ld, &rx, value);
 	}
 	report_missing_rows(ld, t, node);
+	if (ld->diag->errors == errors_before)
+		derive_table_values(ld->a, tv, ld->diag);
 	return tv;
 }
 
@@ -559,12 +618,12 @@ load_table_item(loader *ld, chapter_state *cs, const ynode *item,
 	b->table = load_table_values(ld, &ld->layout->tables[ch->table], value);
 }
 
-/* One item of a chapter's list: a paragraph, {heading: …} or
- * {table: …}. */
+/* One item of a chapter's list: a paragraph, {heading: …}, {table: …}
+ * or {note: …}. */
 static void
 load_chapter_item(loader *ld, chapter_state *cs, const ynode *item)
 {
-	const ynode *heading, *table;
+	const ynode *heading, *table, *note;
 
 	if (item->kind != YNODE_MAPPING) {
 		load_paragraph(ld, item, cs->chapter);
@@ -573,13 +632,17 @@ load_chapter_item(loader *ld, chapter_state *cs, const ynode *item)
 	ynode_check_keys(item, chapter_item_keys, "a chapter item", ld->diag);
 	heading = ynode_get(item, "heading");
 	table = ynode_get(item, "table");
-	if (heading != NULL && table != NULL)
+	note = ynode_get(item, "note");
+	if ((heading != NULL) + (table != NULL) + (note != NULL) > 1)
 		diag_error(ld->diag, item->pos,
-		           "a chapter item is a heading or a table, not both");
+		           "a chapter item is one of heading, table or note, "
+		           "not several");
 	else if (heading != NULL)
 		load_subheading(ld, heading, cs->chapter, cs->subheadings++);
 	else if (table != NULL)
 		load_table_item(ld, cs, item, table);
+	else if (note != NULL)
+		load_note(ld, note, cs->chapter);
 	else if (item->pair_count == 0)
 		diag_error(ld->diag, item->pos, "an empty chapter item");
 }

@@ -22,6 +22,7 @@ typedef struct cell_value {
 	const char *text;            /* printed as given: "0", "4068.208", "22（其中修订 16 件）" */
 	double number;               /* the leading number */
 	bool has_note;               /* text carries a note after the number */
+	bool derived;                /* not given: computed from the layout's sums */
 	source_pos pos;
 } cell_value;
 
@@ -36,7 +37,8 @@ typedef enum block_kind {
 	BLOCK_HEADING,
 	BLOCK_PARAGRAPH,
 	BLOCK_TABLE,
-	BLOCK_SIGNOFF
+	BLOCK_SIGNOFF,
+	BLOCK_NOTE                   /* a "注：…" line, set in the note style */
 } block_kind;
 
 typedef struct block {

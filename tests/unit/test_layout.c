@@ -345,6 +345,77 @@ test_official_table4(void **state)
 	run_end(&run);
 }
 
+/* The sums of 表三 and 表四: every 总计 column, and （七）总计 over the 21
+ * leaf rows of 三、本年度办理结果. */
+static void
+test_official_sums(void **state)
+{
+	static const char *const applicants[] = {
+		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+	};
+	load_run run;
+	const layout *l;
+	const table_def *t3, *t4;
+	size_t k;
+
+	run_begin(&run);
+	l = load_official(&run);
+	assert_int_equal(layout_find_table(l, "表二")->sum_count, 0);
+	t3 = layout_find_table(l, "表三");
+	assert_int_equal(t3->sum_count, 2);
+	assert_true(t3->sums[0].over_columns);
+	assert_string_equal(t3->sums[0].target, "总计");
+	assert_int_equal(t3->sums[0].term_count, 6);
+	for (k = 0; k < 6; k++)
+		assert_string_equal(t3->sums[0].terms[k], applicants[k]);
+	assert_false(t3->sums[1].over_columns);
+	assert_string_equal(t3->sums[1].target, "总计");
+	assert_int_equal(t3->sums[1].term_count, 21);
+	/* the leaf rows are exactly the value rows 予以公开 … 其他, in order */
+	for (k = 0; k < 21; k++)
+		assert_string_equal(t3->sums[1].terms[k], t3->value_rows[k + 2].id);
+	assert_string_equal(t3->sums[1].terms[20], "其他");
+	for (k = 0; k < t3->value_row_count; k++)
+		assert_true(value_sum_applies_to_row(&t3->sums[0], &t3->value_rows[k]));
+	assert_false(value_sum_applies_to_row(&t3->sums[1], &t3->value_rows[23]));
+	t4 = layout_find_table(l, "表四");
+	assert_int_equal(t4->sum_count, 1);
+	assert_true(t4->sums[0].over_columns);
+	assert_string_equal(t4->sums[0].target, "总计");
+	assert_int_equal(t4->sums[0].term_count, 4);
+	assert_string_equal(t4->sums[0].terms[3], "尚未审结");
+	for (k = 0; k < 3; k++)
+		assert_true(value_sum_applies_to_row(&t4->sums[0], &t4->value_rows[k]));
+	assert_false(t3->landscape);
+	assert_null(t3->caption);
+	run_end(&run);
+}
+
+/* The note style is the layout's own; caption, absent, is derived from
+ * the paragraph style. */
+static void
+test_official_note_and_caption_styles(void **state)
+{
+	load_run run;
+	const layout *l;
+	const block_style *note, *caption;
+
+	run_begin(&run);
+	l = load_official(&run);
+	note = &l->styles[STYLE_NOTE];
+	caption = &l->styles[STYLE_CAPTION];
+	assert_int_equal(note->font_role, layout_font_role_index(l, "body"));
+	assert_int_equal(note->align, ALIGN_LEFT);
+	assert_true(note->first_indent_em == 2.0);
+	assert_false(note->keep_with_next);
+	assert_int_equal(caption->font_role, layout_font_role_index(l, "body"));
+	assert_int_equal(caption->align, ALIGN_CENTER);
+	assert_true(caption->first_indent_em == 0);
+	assert_true(caption->keep_with_next);
+	assert_true(caption->line_pitch == l->page.line_pitch);
+	run_end(&run);
+}
+
 /* Every grid position of every official table is covered exactly once. */
 static void
 test_official_grids_tile(void **state)
@@ -490,6 +561,234 @@ test_mini_loads(void **state)
 	assert_int_equal(l->styles[STYLE_HEADING1].align, ALIGN_LEFT);
 	assert_true(l->styles[STYLE_HEADING1].line_pitch == 28.991);
 	run_end(&run);
+}
+
+/* Without note and caption styles, both follow the paragraph style:
+ * the note ragged right, the caption centred, unindented and kept with
+ * its table. */
+static void
+test_mini_default_styles(void **state)
+{
+	load_run run;
+	const layout *l;
+	const block_style *paragraph, *note, *caption;
+
+	run_begin(&run);
+	l = layout_load_buffer(run.a, "t.yaml", mini, strlen(mini), &run.diag);
+	assert_non_null(l);
+	paragraph = &l->styles[STYLE_PARAGRAPH];
+	note = &l->styles[STYLE_NOTE];
+	caption = &l->styles[STYLE_CAPTION];
+	assert_int_equal(note->font_role, paragraph->font_role);
+	assert_int_equal(note->align, ALIGN_LEFT);
+	assert_true(note->first_indent_em == 2.0);
+	assert_false(note->keep_with_next);
+	assert_int_equal(caption->font_role, paragraph->font_role);
+	assert_int_equal(caption->align, ALIGN_CENTER);
+	assert_true(caption->first_indent_em == 0);
+	assert_true(caption->keep_with_next);
+	run_end(&run);
+}
+
+/* A note or caption style the layout gives is read like any other. */
+static void
+test_mini_given_note_style(void **state)
+{
+	load_run run;
+	const char *text;
+	const layout *l;
+
+	run_begin(&run);
+	text = variant(run.a, "  signoff:",
+	               "  note: {font: table, align: justify, left_indent: 1em}\n"
+	               "  caption: {font: title, space_after: 0.5}\n"
+	               "  signoff:");
+	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
+	assert_string_equal(run_messages(&run), "");
+	assert_non_null(l);
+	assert_int_equal(l->styles[STYLE_NOTE].font_role,
+	                 layout_font_role_index(l, "table"));
+	assert_int_equal(l->styles[STYLE_NOTE].align, ALIGN_JUSTIFY);
+	assert_true(l->styles[STYLE_NOTE].left_indent_em == 1.0);
+	assert_int_equal(l->styles[STYLE_CAPTION].align, ALIGN_LEFT);
+	assert_false(l->styles[STYLE_CAPTION].keep_with_next);
+	assert_true(l->styles[STYLE_CAPTION].space_after == 0.5);
+	run_end(&run);
+}
+
+/* text with the first occurrence of from replaced by to. */
+static const char *
+replace_in(arena *a, const char *text, const char *from, const char *to)
+{
+	const char *hit = strstr(text, from);
+
+	assert_non_null(hit);
+	return arena_printf(a, "%.*s%s%s", (int)(hit - text), text, to,
+	                    hit + strlen(from));
+}
+
+/* mini's table replaced by one with three value columns and four rows;
+ * its sums begin on line 22. */
+static const char *
+sum_mini(arena *a, const char *from, const char *to)
+{
+	const char *text = variant(a,
+		"    columns: [fit, 1fr]\n",
+		"    columns: [fit, 1fr, 1fr, 1fr]\n"
+		"    values:\n"
+		"      columns: [收, 支, 合计]\n"
+		"      rows: [甲, 乙, 总额, {id: 金额, columns: [收, 支, 合计], type: amount}]\n"
+		"    sums:\n"
+		"      - {column: 合计, of: [收, 支]}\n"
+		"      - {row: 总额, of: [甲, 乙]}\n"
+		"    cells:\n"
+		"      - {at: [0, 0], text: 甲}\n"
+		"      - {at: [0, 1], value: [甲, 收]}\n"
+		"      - {at: [0, 2], value: [甲, 支]}\n"
+		"      - {at: [0, 3], value: [甲, 合计]}\n"
+		"      - {at: [1, 0], text: 乙}\n"
+		"      - {at: [1, 1], value: [乙, 收]}\n"
+		"      - {at: [1, 2], value: [乙, 支]}\n"
+		"      - {at: [1, 3], value: [乙, 合计]}\n"
+		"      - {at: [2, 0], text: 总额}\n"
+		"      - {at: [2, 1], value: [总额, 收]}\n"
+		"      - {at: [2, 2], value: [总额, 支]}\n"
+		"      - {at: [2, 3], value: [总额, 合计]}\n"
+		"      - {at: [3, 0], text: 金额}\n"
+		"      - {at: [3, 1], value: [金额, 收]}\n"
+		"      - {at: [3, 2], value: [金额, 支]}\n"
+		"      - {at: [3, 3], value: [金额, 合计]}\n"
+		"  其余:\n");
+
+	/* drop mini's own table, now under the unused key 其余 */
+	text = arena_strndup(a, text, (size_t)(strstr(text, "  其余:\n") - text));
+	return replace_in(a, text, from, to);
+}
+
+/* Loads sum_mini with one edit and checks the exact messages (none:
+ * the load must succeed). */
+static void
+expect_sums(const char *from, const char *to, const char *expected)
+{
+	load_run run;
+	const char *text;
+	const layout *l;
+
+	run_begin(&run);
+	text = sum_mini(run.a, from, to);
+	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
+	assert_string_equal(run_messages(&run), expected ? expected : "");
+	if (expected == NULL)
+		assert_non_null(l);
+	else
+		assert_null(l);
+	run_end(&run);
+}
+
+static void
+test_sums_parsed(void **state)
+{
+	load_run run;
+	const char *text;
+	const layout *l;
+	const table_def *t;
+
+	run_begin(&run);
+	text = sum_mini(run.a, "    font: table\n",
+	                "    font: table\n    caption: 表甲 收支情况\n"
+	                "    orientation: landscape\n");
+	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
+	assert_string_equal(run_messages(&run), "");
+	assert_non_null(l);
+	t = &l->tables[0];
+	assert_int_equal(t->sum_count, 2);
+	assert_true(t->sums[0].over_columns);
+	assert_string_equal(t->sums[0].target, "合计");
+	assert_int_equal(t->sums[0].term_count, 2);
+	assert_string_equal(t->sums[0].terms[1], "支");
+	assert_int_equal(t->sums[0].pos.line, 25);
+	assert_false(t->sums[1].over_columns);
+	assert_string_equal(t->sums[1].target, "总额");
+	assert_string_equal(t->sums[1].terms[0], "甲");
+	assert_string_equal(t->caption, "表甲 收支情况");
+	assert_true(t->landscape);
+	run_end(&run);
+	expect_sums("    font: table\n", "    font: table\n    orientation: portrait\n",
+	            NULL);
+}
+
+static void
+test_sums_bad_ids(void **state)
+{
+	expect_sums("of: [收, 支]", "of: [收, 之]",
+	            "t.yaml:23:30: error: 表甲: sums[0]: undeclared column '之'\n");
+	expect_sums("{column: 合计,", "{column: 总计,",
+	            "t.yaml:23:18: error: 表甲: sums[0]: undeclared column '总计' "
+	            "(did you mean '合计'?)\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{row: 总额, of: [甲, 丙]}",
+	            "t.yaml:24:27: error: 表甲: sums[1]: undeclared value row '丙'\n");
+	expect_sums("{row: 总额,", "{row: 总数,",
+	            "t.yaml:24:15: error: 表甲: sums[1]: undeclared value row '总数' "
+	            "(did you mean '总额'?)\n");
+}
+
+static void
+test_sums_bad_shapes(void **state)
+{
+	expect_sums("of: [收, 支]", "of: [收, 合计]",
+	            "t.yaml:23:30: error: 表甲: sums[0]: the target column '合计' "
+	            "is also one of its terms\n");
+	expect_sums("of: [甲, 乙]", "of: [甲, 甲]",
+	            "t.yaml:24:27: error: 表甲: sums[1]: term '甲' is listed twice\n");
+	expect_sums("{row: 总额, of", "{row: 总额, column: 合计, of",
+	            "t.yaml:24:9: error: 表甲: sums[1] needs either column or row, "
+	            "not both\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{of: [甲, 乙]}",
+	            "t.yaml:24:9: error: 表甲: sums[1] needs either column or row\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{row: 总额, off: [甲, 乙]}",
+	            "t.yaml:24:19: error: unknown key 'off' in tables.表甲.sums[1] "
+	            "(did you mean 'of'?)\n"
+	            "t.yaml:24:9: error: tables.表甲.sums[1]: missing required key 'of'\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{row: 总额, of: []}",
+	            "t.yaml:24:23: error: tables.表甲.sums[1].of must not be empty\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{row: 总额, of: [甲, 金额]}",
+	            "t.yaml:24:9: error: 表甲: sums[1]: term row '金额' holds amounts "
+	            "but the target row '总额' holds counts\n");
+	expect_sums("{row: 总额, of: [甲, 乙]}", "{column: 合计, of: [支, 收]}",
+	            "t.yaml:24:9: error: 表甲: sums[1]: column '合计' is already the "
+	            "target of sums[0] (line 23)\n");
+}
+
+/* A column sum no row can compute (none has the target and all its
+ * terms) is an error rather than a sum that silently never applies. */
+static void
+test_sums_unusable(void **state)
+{
+	load_run run;
+	const char *text;
+
+	run_begin(&run);
+	text = sum_mini(run.a, "{id: 金额, columns: [收, 支, 合计]",
+	                "{id: 金额, columns: [收, 支, 笔数]");
+	text = replace_in(run.a, text, "value: [金额, 合计]", "value: [金额, 笔数]");
+	text = replace_in(run.a, text, "{row: 总额, of: [甲, 乙]}",
+	                  "{column: 笔数, of: [合计]}");
+	assert_null(layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag));
+	assert_string_equal(run_messages(&run),
+	                    "t.yaml:24:9: error: 表甲: sums[1]: no value row has column "
+	                    "'笔数' and all its terms\n");
+	run_end(&run);
+}
+
+static void
+test_orientation_and_caption_errors(void **state)
+{
+	expect_sums("    font: table\n", "    font: table\n    orientation: sideways\n",
+	            "t.yaml:18:18: error: tables.表甲.orientation must be portrait "
+	            "or landscape, not 'sideways'\n");
+	expect_sums("    font: table\n", "    font: table\n    caption: [a]\n",
+	            "t.yaml:18:14: error: tables.表甲.caption must be a scalar, not "
+	            "a sequence\n");
 }
 
 static void
@@ -657,8 +956,17 @@ main(void)
 		cmocka_unit_test(test_official_table3),
 		cmocka_unit_test(test_official_table4),
 		cmocka_unit_test(test_official_grids_tile),
+		cmocka_unit_test(test_official_sums),
+		cmocka_unit_test(test_official_note_and_caption_styles),
 		cmocka_unit_test(test_load_named),
 		cmocka_unit_test(test_mini_loads),
+		cmocka_unit_test(test_mini_default_styles),
+		cmocka_unit_test(test_mini_given_note_style),
+		cmocka_unit_test(test_sums_parsed),
+		cmocka_unit_test(test_sums_bad_ids),
+		cmocka_unit_test(test_sums_bad_shapes),
+		cmocka_unit_test(test_sums_unusable),
+		cmocka_unit_test(test_orientation_and_caption_errors),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_uncovered),
 		cmocka_unit_test(test_span_outside_grid),

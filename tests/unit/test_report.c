@@ -489,6 +489,41 @@ test_layout_by_path(void **state)
 	arena_destroy(scratch);
 }
 
+/* A {note: …} item is a note block in its chapter, its text normalised
+ * like a paragraph's, in the order written. */
+static void
+test_note_blocks(void **state)
+{
+	load_result r = expect_success(
+		"        复议后起诉: [0, 0, 0, 0, 0]\n",
+		"        复议后起诉: [0, 0, 0, 0, 0]\n"
+		"    - note: 注：2024 年无行政复议、行政诉讼案件。\n"
+		"    - 以上数据截至 12 月 31 日。\n");
+	const block *note = nth_block(r.rep, BLOCK_NOTE, 0, 0);
+
+	assert_int_equal(count_blocks(r.rep, BLOCK_NOTE, 0), 1);
+	assert_string_equal(note->text, "注：2024年无行政复议、行政诉讼案件。");
+	assert_int_equal(note->chapter, 3);
+	assert_int_equal(note->pos.line, 51);
+	assert_int_equal(note[-1].kind, BLOCK_TABLE);
+	assert_int_equal(note[1].kind, BLOCK_PARAGRAPH);
+	release(&r);
+}
+
+/* A note is a non-empty string, and an item is one thing only. */
+static void
+test_note_errors(void **state)
+{
+	expect_errors("    - 未收到申请。\n", "    - note: \"  \"\n",
+	              "test.yaml:10:13: error: a note must not be empty\n");
+	expect_errors("    - 未收到申请。\n", "    - note: [注, 无]\n",
+	              "test.yaml:10:13: error: a note must be a scalar, not a "
+	              "sequence\n");
+	expect_errors("    - 未收到申请。\n", "    - {heading: 无, note: 注：无}\n",
+	              "test.yaml:10:7: error: a chapter item is one of heading, "
+	              "table or note, not several\n");
+}
+
 /* ---- errors ----------------------------------------------------------- */
 
 static void
@@ -580,10 +615,11 @@ static void
 test_wrong_value_count(void **state)
 {
 	expect_errors(ROW7("本年新收"),
-	              "        本年新收: [0, 0, 0, 0, 0, 0]\n",
-	              "test.yaml:21:15: error: 表三 row 本年新收: 6 values given, "
+	              "        本年新收: [0, 0, 0, 0, 0]\n",
+	              "test.yaml:21:15: error: 表三 row 本年新收: 5 values given; "
 	              "7 columns expected (自然人, 商业企业, 科研机构, "
-	              "社会公益组织, 法律服务机构, 其他, 总计)\n");
+	              "社会公益组织, 法律服务机构, 其他, 总计), or 6 without the "
+	              "derived 总计\n");
 	expect_errors("        规章: [0, 0, 0]\n", "        规章: 0\n",
 	              "test.yaml:13:13: error: 表二 row 规章: 1 value given, "
 	              "3 columns expected (本年制发件数, 本年废止件数, "
@@ -701,6 +737,8 @@ main(void)
 		cmocka_unit_test(test_number_paragraph_and_preface),
 		cmocka_unit_test(test_alias_and_signoff_default),
 		cmocka_unit_test(test_layout_by_path),
+		cmocka_unit_test(test_note_blocks),
+		cmocka_unit_test(test_note_errors),
 		cmocka_unit_test(test_yaml_syntax_error),
 		cmocka_unit_test(test_unknown_top_level_key),
 		cmocka_unit_test(test_wrong_type),
