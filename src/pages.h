@@ -15,6 +15,7 @@ typedef struct text_run {
 	double size;                 /* pt */
 	double x, y;                 /* baseline origin of the first glyph */
 	double char_spacing;         /* extra pt after every glyph (PDF Tc) */
+	int rotation;                /* 0, or 90: turned counter-clockwise */
 	const char *text;            /* UTF-8, no control characters */
 	size_t length;               /* bytes */
 } text_run;

@@ -68,6 +68,7 @@ typedef struct text_state {
 	double size;
 	double char_spacing;
 	double x, y;             /* start of the current line, as libharu sees it */
+	bool matrix_set;         /* Tm was set absolutely (a rotated run came last) */
 } text_state;
 
 /* One ToUnicode line: a single code (first == last) or a range. */
@@ -622,6 +623,22 @@ set_run_state(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 	return s;
 }
 
+/* Positions a run turned 90 degrees counter-clockwise (a landscape table
+ * on a portrait page), or the first upright run after one: an absolute
+ * text matrix, since Td would move along the rotated axes. */
+static HPDF_STATUS
+set_text_matrix(HPDF_Page hp, text_state *st, const text_run *run)
+{
+	HPDF_REAL x = (HPDF_REAL)run->x, y = (HPDF_REAL)run->y;
+
+	st->x = x;
+	st->y = y;
+	st->matrix_set = run->rotation != 0;
+	if (run->rotation != 0)
+		return HPDF_Page_SetTextMatrix(hp, 0, 1, -1, 0, x, y);
+	return HPDF_Page_SetTextMatrix(hp, 1, 0, 0, 1, x, y);
+}
+
 /* Draws one run: Td relative to the previous line start, then Tj.  The
  * pen is tracked in float like libharu's own, so offsets do not drift. */
 static HPDF_STATUS
@@ -634,10 +651,15 @@ draw_run(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 	if (run->length == 0)
 		return HPDF_OK;
 	s = set_run_state(w, hp, st, run);
-	if (s == HPDF_OK)
-		s = HPDF_Page_MoveTextPos(hp, dx, dy);
-	st->x += dx;
-	st->y += dy;
+	if (run->rotation != 0 || st->matrix_set) {
+		if (s == HPDF_OK)
+			s = set_text_matrix(hp, st, run);
+	} else {
+		if (s == HPDF_OK)
+			s = HPDF_Page_MoveTextPos(hp, dx, dy);
+		st->x += dx;
+		st->y += dy;
+	}
 	if (s == HPDF_OK)
 		s = HPDF_Page_ShowText(hp, arena_strndup(w->mem, run->text,
 		                                          run->length));
@@ -649,7 +671,7 @@ draw_run(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 static bool
 draw_runs(writer *w, HPDF_Page hp, const page *pg)
 {
-	text_state st = { NULL, 0, 0, 0, 0 };
+	text_state st = { NULL, 0, 0, 0, 0, false };
 	HPDF_STATUS s;
 	size_t i;
 

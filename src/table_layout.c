@@ -10,6 +10,7 @@
 #include "table_layout.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "textset.h"
@@ -44,23 +45,39 @@ cell_text(const table_ctx *c, const table_cell *cell)
 	return v->present ? v->text : "";
 }
 
+/* Names a cell the way the clerk knows it: a value by its row and column
+ * ids, a label by its place in the grid. */
 static const char *
 cell_context(const table_ctx *c, const table_cell *cell)
 {
-	return arena_printf(c->arena, "%s row %d, column %d", c->def->id,
-	                    cell->row + 1, cell->col + 1);
+	const value_row *vr;
+
+	if (cell->value_row < 0)
+		return arena_printf(c->arena, "%s row %d, column %d (label)",
+		                    c->def->id, cell->row + 1, cell->col + 1);
+	vr = &c->def->value_rows[cell->value_row];
+	return arena_printf(c->arena, "%s row %s, column %s", c->def->id,
+	                    vr->id, vr->columns[cell->value_col]);
+}
+
+/* Where to point a message about a cell: the value in the description,
+ * else the cell in the layout, else the table. */
+static source_pos
+cell_position(const table_ctx *c, const table_cell *cell)
+{
+	source_pos pos = cell->pos;
+
+	if (cell->value_row >= 0 && c->values != NULL)
+		pos = c->values->rows[cell->value_row][cell->value_col].pos;
+	return pos.file != NULL ? pos : c->where;
 }
 
 static bool
 measure_cell(const table_ctx *c, const table_cell *cell, measured_text *m)
 {
-	source_pos pos = cell->text != NULL || c->values == NULL ? cell->pos
-	    : c->values->rows[cell->value_row][cell->value_col].pos;
-
-	if (pos.file == NULL)
-		pos = c->where;
 	return measure_text(c->arena, cell_text(c, cell), c->face, c->font,
-	                    c->size, pos, cell_context(c, cell), c->diag, m);
+	                    c->size, cell_position(c, cell),
+	                    cell_context(c, cell), c->diag, m);
 }
 
 static double
@@ -73,62 +90,171 @@ natural_width(const measured_text *m)
 	return w;
 }
 
-/* Resolves column widths so that they add up to width exactly. */
+/* The widest unit of text that cannot be broken (a character, a number,
+ * a Latin word): the narrowest the cell's inner width may be. */
+static double
+min_content(arena *a, const measured_text *m)
+{
+	lb_params p = { 0, 0, false, 0.25 };
+	double widest = 0, w;
+	lb_line *lines;
+	size_t n;
+
+	if (m->count == 0)
+		return 0;
+	n = lb_break(a, m->chars, m->count, &p, &lines);
+	for (size_t k = 0; k < n; k++) {
+		w = lb_line_width(m->chars, &lines[k], &p, k == 0);
+		if (w > widest)
+			widest = w;
+	}
+	return widest;
+}
+
+typedef struct column_need {
+	double min;                  /* widest unbreakable unit + padding */
+	double max;                  /* unwrapped text + padding */
+} column_need;
+
+/* What each column needs, from its single-column cells. */
+static void
+column_needs(table_ctx *c, const measured_text *texts, column_need *need)
+{
+	const table_def *d = c->def;
+
+	for (int j = 0; j < d->col_count; j++)
+		need[j].min = need[j].max = 2 * d->padding;
+	for (size_t i = 0; i < d->cell_count; i++) {
+		const table_cell *cell = &d->cells[i];
+		double lo = min_content(c->arena, &texts[i])
+		    + 2 * d->padding;
+		double hi = natural_width(&texts[i]) + 2 * d->padding;
+
+		if (cell->colspan != 1)
+			continue;
+		if (lo > need[cell->col].min)
+			need[cell->col].min = lo;
+		if (hi > need[cell->col].max)
+			need[cell->col].max = hi;
+	}
+}
+
+/* Shares room among the share columns in proportion to their shares, but
+ * never below a column's minimum: a column held at its minimum leaves the
+ * pool and the rest is shared again. */
+static void
+distribute_shares(const table_def *d, const column_need *need, double room,
+                  double *col_w)
+{
+	bool *held = calloc((size_t)d->col_count + 1, sizeof(*held));
+	bool changed = true;
+
+	while (changed) {
+		double shares = 0, left = room;
+
+		changed = false;
+		for (int j = 0; j < d->col_count; j++) {
+			if (d->columns[j].kind != COLUMN_SHARE)
+				continue;
+			if (held[j])
+				left -= col_w[j];
+			else
+				shares += d->columns[j].value;
+		}
+		for (int j = 0; j < d->col_count; j++) {
+			if (d->columns[j].kind != COLUMN_SHARE || held[j])
+				continue;
+			col_w[j] = shares > 0 ? left * d->columns[j].value / shares : 0;
+			if (col_w[j] < need[j].min) {
+				col_w[j] = need[j].min;
+				held[j] = changed = true;
+			}
+		}
+	}
+	free(held);
+}
+
+/* Resolves column widths so that they add up to width exactly: fixed
+ * columns as given, fit columns as wide as their text (narrowed towards
+ * their minimum when room is short), share columns the rest. */
 static bool
 resolve_columns(table_ctx *c, const measured_text *texts, double width,
                 double *col_w)
 {
 	const table_def *d = c->def;
-	double used = 0, shares = 0;
+	column_need *need = arena_calloc(c->arena, (size_t)d->col_count + 1,
+	                                 sizeof(*need));
+	double fixed = 0, fit_max = 0, fit_min = 0, share_min = 0, room;
+	int shares = 0;
 
+	column_needs(c, texts, need);
 	for (int j = 0; j < d->col_count; j++) {
-		col_w[j] = 0;
-		if (d->columns[j].kind == COLUMN_FIXED)
-			col_w[j] = d->columns[j].value;
-		else if (d->columns[j].kind == COLUMN_SHARE)
-			shares += d->columns[j].value;
+		switch (d->columns[j].kind) {
+		case COLUMN_FIXED:
+			fixed += col_w[j] = d->columns[j].value;
+			break;
+		case COLUMN_FIT:
+			fit_max += need[j].max;
+			fit_min += need[j].min;
+			break;
+		case COLUMN_SHARE:
+			share_min += need[j].min;
+			shares++;
+			break;
+		}
 	}
-	for (size_t i = 0; i < d->cell_count; i++) {
-		const table_cell *cell = &d->cells[i];
-		double need = natural_width(&texts[i]) + 2 * d->padding;
-
-		if (cell->colspan == 1 &&
-		    d->columns[cell->col].kind == COLUMN_FIT &&
-		    need > col_w[cell->col])
-			col_w[cell->col] = need;
-	}
-	for (int j = 0; j < d->col_count; j++)
-		used += col_w[j];
-	if (used > width + 1e-6 || (shares > 0 && used >= width)) {
-		diag_error(c->diag, d->pos, "%s: its fixed and fitted columns "
-		           "need %.1fpt, more than the %.1fpt available",
-		           d->id, used, width);
+	if (fixed + fit_min + share_min > width + 1e-6) {
+		diag_error(c->diag, d->pos, "%s: its columns need at least "
+		           "%.1fpt, more than the %.1fpt available", d->id,
+		           fixed + fit_min + share_min, width);
 		return false;
 	}
+	/* fit columns take what they want if the share columns keep their
+	 * minimum; otherwise each gives up the same fraction of its slack */
+	room = width - fixed - share_min;
+	for (int j = 0; j < d->col_count; j++) {
+		double slack = need[j].max - need[j].min, total = fit_max - fit_min;
+
+		if (d->columns[j].kind != COLUMN_FIT)
+			continue;
+		col_w[j] = need[j].max;
+		if (fit_max > room && total > 0)
+			col_w[j] = need[j].min + slack * (room - fit_min) / total;
+	}
+	room = width - fixed;
 	for (int j = 0; j < d->col_count; j++)
-		if (d->columns[j].kind == COLUMN_SHARE)
-			col_w[j] = (width - used) * d->columns[j].value / shares;
-	if (shares == 0 && d->col_count > 0)
-		col_w[d->col_count - 1] += width - used;
+		if (d->columns[j].kind == COLUMN_FIT)
+			room -= col_w[j];
+	if (shares > 0)
+		distribute_shares(d, need, room, col_w);
+	else if (d->col_count > 0)
+		col_w[d->col_count - 1] += room;
 	return true;
 }
 
-/* Stacks every character on a line of its own (a cell narrower than two
- * characters reads top to bottom, as in the official template). */
+/* Stacks the text one character per line (a cell narrower than two
+ * characters reads top to bottom, as in the official template); a number
+ * or Latin word stays whole on its line. */
 static size_t
 stack_lines(arena *a, const measured_text *m, lb_line **lines)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0, end;
 
 	*lines = arena_calloc(a, m->count + 1, sizeof(**lines));
-	for (size_t i = 0; i < m->count; i++) {
-		if (lb_is_space(m->chars[i].cp))
-			continue;
-		(*lines)[n].start = i;
-		(*lines)[n].end = i + 1;
-		(*lines)[n].natural_width = m->chars[i].advance;
-		(*lines)[n].last = true;
-		n++;
+	while (i < m->count) {
+		end = i + 1;
+		while (lb_is_digit_or_latin(m->chars[i].cp) && end < m->count &&
+		       lb_is_digit_or_latin(m->chars[end].cp))
+			end++;
+		if (!lb_is_space(m->chars[i].cp)) {
+			(*lines)[n].start = i;
+			(*lines)[n].end = end;
+			(*lines)[n].last = true;
+			for (size_t k = i; k < end; k++)
+				(*lines)[n].natural_width += m->chars[k].advance;
+			n++;
+		}
+		i = end;
 	}
 	return n;
 }
@@ -184,7 +310,7 @@ set_cell(table_ctx *c, const measured_text *m, const table_cell *cell,
 	box->run_count = out.run_count;
 	box->text_height = n > 0 ? (n - 1) * pitch + c->size : 0;
 	if (!fits)
-		diag_error(c->diag, cell->pos, "%s: text '%s' does not fit "
+		diag_error(c->diag, cell_position(c, cell), "%s: text '%s' does not fit "
 		           "its cell (%.1fpt wide) even when wrapped",
 		           cell_context(c, cell), m->text, inner);
 	return fits;
@@ -334,6 +460,52 @@ table_rows_height(const table_box *t, int first, int end)
 
 	init_segment(t, &s, first, end, true);
 	return s.height;
+}
+
+/* Whether row r holds only labels: a section caption or a sub-header,
+ * which must stay on the page of the rows it introduces. */
+static bool
+row_is_labels_only(const table_def *d, int r)
+{
+	for (size_t i = 0; i < d->cell_count; i++)
+		if (d->cells[i].value_row >= 0 && d->cells[i].row <= r &&
+		    r < d->cells[i].row + d->cells[i].rowspan)
+			return false;
+	return true;
+}
+
+/* Moves a break point back so that no label-only row ends a page. */
+static int
+break_after_data(const table_def *d, int first, int end)
+{
+	while (end > first && end < d->row_count &&
+	       row_is_labels_only(d, end - 1))
+		end--;
+	return end;
+}
+
+int
+table_fit_rows(const table_box *t, int first, double height)
+{
+	int end = first;
+
+	while (end < t->def->row_count &&
+	       table_rows_height(t, first, end + 1) <= height + 1e-6)
+		end++;
+	return break_after_data(t->def, first, end);
+}
+
+int
+table_min_start(const table_box *t, int body_rows)
+{
+	const table_def *d = t->def;
+	int end = d->header_rows + body_rows;
+
+	if (end > d->row_count)
+		return d->row_count;
+	while (end < d->row_count && row_is_labels_only(d, end - 1))
+		end++;
+	return end;
 }
 
 /* Draws one cell inside the rows of it that the segment shows. */

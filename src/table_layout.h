@@ -52,6 +52,17 @@ const table_box *table_layout(arena *a, const table_def *def,
  * repeated text fits. */
 double table_rows_height(const table_box *t, int first, int end);
 
+/* Where a page that has height points left ends the table when it shows
+ * body rows from first on: the end of the longest run of rows that fits
+ * with the header rows, never ending on a label-only row (a section
+ * caption stays with its rows); first when not even one row fits. */
+int table_fit_rows(const table_box *t, int first, double height);
+
+/* The end of the least a page must show when the table starts on it:
+ * the header rows, body_rows rows, and any label-only rows continued up
+ * to the first row with values after them. */
+int table_min_start(const table_box *t, int body_rows);
+
 /* Appends to out the runs and rules that draw the header rows
  * followed by body rows [first, end), the table's top-left corner at
  * (left, top) in PDF user space.  Cells cut by the range are drawn inside

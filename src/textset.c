@@ -83,7 +83,7 @@ static void
 flush_run(page_builder *out, const measured_text *m, size_t from, size_t to,
           double x, double y, double spacing)
 {
-	text_run run;
+	text_run run = { 0 };
 
 	if (to <= from)
 		return;

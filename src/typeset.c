@@ -33,6 +33,7 @@ typedef struct item {
 	item_kind kind;
 	double height;               /* ITEM_LINE: the slot it takes */
 	double space_before;         /* dropped at the top of a page */
+	double space_after;          /* dropped at the bottom of a page */
 	bool keep_with_next;
 	page_builder content;        /* ITEM_LINE: x absolute, y = baseline below the slot top */
 	const table_box *table;      /* ITEM_TABLE */
@@ -44,6 +45,8 @@ typedef struct typesetter {
 	const layout *layout;
 	const font_set *font_set;
 	diag_sink *diag;
+	double line_width;           /* the measure: the 版心 width, or its height
+	                                for the caption of a landscape table */
 	int *font_of_role;           /* role index -> index into pages.fonts */
 	page_font *fonts;            /* one per distinct (file, face) */
 	size_t font_count;
@@ -92,7 +95,7 @@ style_pitch(const typesetter *ts, const block_style *st)
 static void
 add_lines(typesetter *ts, const measured_text *m, const lb_line *lines,
           size_t n, const lb_params *p, const block_style *st, double left,
-          double space_before, bool keep_last_with_next)
+          double space_before)
 {
 	double pitch = style_pitch(ts, st);
 
@@ -111,8 +114,7 @@ add_lines(typesetter *ts, const measured_text *m, const lb_line *lines,
 		it->height = pitch;
 		it->space_before = k == 0 ? space_before : 0;
 		/* a heading's lines stay together and with what follows */
-		it->keep_with_next = st->keep_with_next &&
-		    (k + 1 < n || keep_last_with_next);
+		it->keep_with_next = st->keep_with_next;
 		emit_line(&it->content, m, &lines[k], x, left + shift,
 		          (pitch - m->size) / 2 + ASCENT_RATIO * m->size);
 	}
@@ -123,7 +125,7 @@ style_params(const typesetter *ts, const block_style *st, double size)
 {
 	lb_params p;
 
-	p.width = ts->layout->page.text_width -
+	p.width = ts->line_width -
 	    (st->left_indent_em + st->right_indent_em) * size;
 	p.first_indent = st->first_indent_em * size;
 	p.justify = st->align == ALIGN_JUSTIFY;
@@ -171,7 +173,7 @@ set_text(typesetter *ts, const char *text, style_kind kind, source_pos pos,
 	             : lb_break(ts->arena, m.chars, m.count, &p, &lines);
 	add_lines(ts, &m, lines, n, &p, st,
 	          ts->layout->page.margin_left + st->left_indent_em * size,
-	          st->space_before * ts->layout->page.line_pitch, false);
+	          st->space_before * ts->layout->page.line_pitch);
 }
 
 /* The title: forced lines as given, or balanced lines that prefer to
@@ -258,16 +260,27 @@ set_signoff(typesetter *ts, const block *b)
 	}
 }
 
+/* A table with its caption above and the layout's note below.  A
+ * landscape table runs along the page's height. */
 static void
 set_table(typesetter *ts, const block *b)
 {
 	const table_def *def = b->table->table;
+	const page_geometry *g = &ts->layout->page;
 	item *it;
-	const table_box *box = table_layout(ts->arena, def, b->table,
-	    role_face(ts, def->font_role), ts->font_of_role[def->font_role],
-	    def->size, ts->layout->page.text_width,
-	    b->pos, ts->diag);
+	const table_box *box;
 
+	if (def->caption != NULL) {
+		/* a landscape caption turns with its table */
+		ts->line_width = def->landscape ? g->text_height : g->text_width;
+		set_text(ts, def->caption, STYLE_CAPTION, def->pos,
+		         "table caption", NULL, false);
+		ts->line_width = g->text_width;
+	}
+	box = table_layout(ts->arena, def, b->table,
+	    role_face(ts, def->font_role), ts->font_of_role[def->font_role],
+	    def->size, def->landscape ? g->text_height : g->text_width,
+	    b->pos, ts->diag);
 	if (box == NULL) {
 		ts->ok = false;
 		return;
@@ -275,13 +288,36 @@ set_table(typesetter *ts, const block *b)
 	it = new_item(ts, ITEM_TABLE);
 	it->table = box;
 	if (def->note != NULL)
-		set_text(ts, def->note, STYLE_PARAGRAPH, def->pos, "table note",
+		set_text(ts, def->note, STYLE_NOTE, def->pos, "table note",
 		         NULL, false);
+}
+
+/* The style a block is set in, for its space after. */
+static int
+block_style_kind(const block *b)
+{
+	switch (b->kind) {
+	case BLOCK_TITLE:
+		return STYLE_TITLE;
+	case BLOCK_HEADING:
+		return b->level == 1 ? STYLE_HEADING1 : STYLE_HEADING2;
+	case BLOCK_PARAGRAPH:
+		return STYLE_PARAGRAPH;
+	case BLOCK_NOTE:
+		return STYLE_NOTE;
+	case BLOCK_SIGNOFF:
+		return STYLE_SIGNOFF;
+	default:
+		return -1;
+	}
 }
 
 static void
 set_block(typesetter *ts, const block *b)
 {
+	size_t before = ts->item_count;
+	int kind = block_style_kind(b);
+
 	switch (b->kind) {
 	case BLOCK_TITLE:
 		set_title(ts, b);
@@ -298,16 +334,17 @@ set_block(typesetter *ts, const block *b)
 	case BLOCK_TABLE:
 		set_table(ts, b);
 		break;
+	case BLOCK_NOTE:
+		set_text(ts, b->text, STYLE_NOTE, b->pos, "note", NULL, false);
+		break;
 	case BLOCK_SIGNOFF:
 		set_signoff(ts, b);
 		break;
 	}
-	/* a title's space after is one empty grid line */
-	if (b->kind == BLOCK_TITLE && ts->item_count > 0) {
-		const block_style *st = &ts->layout->styles[STYLE_TITLE];
-		ts->items[ts->item_count - 1].height +=
-		    st->space_after * ts->layout->page.line_pitch;
-	}
+	if (kind >= 0 && ts->item_count > before)
+		ts->items[ts->item_count - 1].space_after =
+		    ts->layout->styles[kind].space_after *
+		    ts->layout->page.line_pitch;
 }
 
 /* ---- pagination ---- */
@@ -364,19 +401,17 @@ remaining(const paginator *pg)
 	return pg->ts->layout->page.text_height - pg->used;
 }
 
-/* The least height an item needs on the page it starts on. */
+/* The least height an item needs on the page it starts on: a table needs
+ * its header and two body rows (GB practice; a lone header is useless). */
 static double
 min_height(const item *it)
 {
 	const table_box *t = it->table;
-	int body_end;
 
 	if (it->kind == ITEM_LINE)
 		return it->height + it->space_before;
-	body_end = t->def->header_rows + TABLE_MIN_BODY_ROWS;
-	if (body_end > t->def->row_count)
-		body_end = t->def->row_count;
-	return table_rows_height(t, t->def->header_rows, body_end);
+	return table_rows_height(t, t->def->header_rows,
+	                         table_min_start(t, TABLE_MIN_BODY_ROWS));
 }
 
 /* Height needed to place items[i] and everything it keeps with. */
@@ -409,7 +444,7 @@ place_line(paginator *pg, const item *it)
 		run.y = top - run.y;
 		page_add_run(&pg->current, &run);
 	}
-	pg->used += it->height;
+	pg->used += it->height + it->space_after;
 	pg->empty = false;
 }
 
@@ -422,10 +457,7 @@ place_table(paginator *pg, const table_box *t)
 	int first = d->header_rows, end;
 
 	for (;;) {
-		end = first;
-		while (end < d->row_count &&
-		       table_rows_height(t, first, end + 1) <= remaining(pg) + 1e-6)
-			end++;
+		end = table_fit_rows(t, first, remaining(pg));
 		if (end == first && first < d->row_count) {
 			if (!pg->empty) {
 				finish_page(pg);
@@ -445,6 +477,89 @@ place_table(paginator *pg, const table_box *t)
 	snap_to_grid(pg);
 }
 
+/* Copies content drawn in a landscape frame (origin at the table's
+ * top-left, y growing upwards, so below the top is negative) onto the
+ * page turned 90 degrees counter-clockwise: the table's top faces the
+ * binding edge on the left (GB/T 9704 8), and the page number, drawn
+ * separately, stays upright. */
+static void
+rotate_onto_page(paginator *pg, const page_builder *frame)
+{
+	const page_geometry *g = &pg->ts->layout->page;
+	double x0 = g->margin_left, y0 = g->height - g->margin_top - g->text_height;
+
+	for (size_t i = 0; i < frame->rule_count; i++) {
+		const rule *r = &frame->rules[i];
+
+		page_add_rule(&pg->current, x0 - r->y0, y0 + r->x0,
+		              x0 - r->y1, y0 + r->x1, r->width);
+	}
+	for (size_t i = 0; i < frame->run_count; i++) {
+		text_run run = frame->runs[i];
+
+		run.x = x0 - frame->runs[i].y;
+		run.y = y0 + frame->runs[i].x;
+		run.rotation = 90;
+		page_add_run(&pg->current, &run);
+	}
+}
+
+/* A landscape table on pages of its own, preceded on its first page by
+ * the lines that keep with it (its heading and caption), turned with it. */
+static void
+place_landscape_table(paginator *pg, const table_box *t, const item *lead,
+                      size_t lead_count)
+{
+	const page_geometry *g = &pg->ts->layout->page;
+	int first = t->def->header_rows, end;
+	page_builder frame;
+	double top = 0;
+
+	if (!pg->empty)
+		finish_page(pg);
+	page_builder_init(&frame, pg->ts->arena);
+	for (size_t k = 0; k < lead_count; k++) {
+		for (size_t j = 0; j < lead[k].content.run_count; j++) {
+			text_run run = lead[k].content.runs[j];
+
+			run.x -= g->margin_left;
+			run.y = top - run.y;
+			page_add_run(&frame, &run);
+		}
+		top -= lead[k].height + lead[k].space_after;
+	}
+	for (;;) {
+		end = table_fit_rows(t, first, g->text_width + top);
+		if (end == first)
+			end = first + 1;  /* taller than a page: place it anyway */
+		table_draw_rows(t, first, end, true, 0, top, &frame);
+		rotate_onto_page(pg, &frame);
+		pg->empty = false;
+		finish_page(pg);
+		if (end >= t->def->row_count)
+			break;
+		page_builder_init(&frame, pg->ts->arena);
+		first = end;
+		top = 0;
+	}
+}
+
+/* How many items from i on keep with a landscape table that ends their
+ * chain; 0 when the chain ends otherwise. */
+static size_t
+lead_of_landscape_table(const typesetter *ts, size_t i)
+{
+	size_t k = i;
+
+	while (k < ts->item_count && ts->items[k].kind == ITEM_LINE &&
+	       ts->items[k].keep_with_next)
+		k++;
+	if (k < ts->item_count && ts->items[k].kind == ITEM_TABLE &&
+	    ts->items[k].table->def->landscape)
+		return k - i;
+	return 0;
+}
+
 static void
 paginate_items(paginator *pg)
 {
@@ -452,8 +567,14 @@ paginate_items(paginator *pg)
 
 	for (size_t i = 0; i < ts->item_count; i++) {
 		const item *it = &ts->items[i];
+		size_t lead = lead_of_landscape_table(ts, i);
 		double need = keep_chain_height(ts, i);
 
+		if (lead > 0 || (it->kind == ITEM_TABLE && it->table->def->landscape)) {
+			place_landscape_table(pg, ts->items[i + lead].table, it, lead);
+			i += lead;
+			continue;
+		}
 		if (!pg->empty && need > remaining(pg) + 1e-6)
 			finish_page(pg);
 		if (it->kind == ITEM_LINE)
@@ -560,6 +681,7 @@ typeset_report(arena *a, const report *r, const font_set *fonts,
 	ts.font_set = fonts;
 	ts.diag = diag;
 	ts.ok = true;
+	ts.line_width = r->layout->page.text_width;
 	map_fonts(&ts);
 	for (size_t i = 0; i < r->block_count; i++)
 		set_block(&ts, &r->blocks[i]);

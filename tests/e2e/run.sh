@@ -135,6 +135,9 @@ fi
 check "--version" "$gk" --version
 check "--help" "$gk" --help
 
+# --- tables: order, breaks, derived totals, large values, landscape -------
+. "$here/tables.sh"
+
 # --- bad input: message with file:line:col, exit 2, no PDF left behind -------
 . "$here/bad_input.sh"
 
