@@ -4,6 +4,8 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
 
 static const char *const severity_names[] = {
 	[DIAG_NOTE] = "note",
@@ -19,6 +21,7 @@ diag_init(diag_sink *sink, FILE *stream)
 	sink->warnings = 0;
 	sink->notes = 0;
 	sink->quiet_notes = 0;
+	sink->format = DIAG_FORMAT_TEXT;
 }
 
 source_pos
@@ -41,12 +44,10 @@ print_position(FILE *out, source_pos pos)
 		fprintf(out, "%s:%d:%d", pos.file, pos.line, pos.column);
 }
 
-void
-diag_report(diag_sink *sink, diag_severity severity, source_pos pos,
-            const char *fmt, ...)
+/* Counts the diagnostic; false when it is not to be printed. */
+static bool
+count(diag_sink *sink, diag_severity severity)
 {
-	va_list ap;
-
 	switch (severity) {
 	case DIAG_ERROR:
 		sink->errors++;
@@ -57,15 +58,105 @@ diag_report(diag_sink *sink, diag_severity severity, source_pos pos,
 	case DIAG_NOTE:
 		sink->notes++;
 		if (sink->quiet_notes)
-			return;
+			return false;
 		break;
 	}
-	if (sink->stream == NULL)
+	return sink->stream != NULL;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped;
+ * UTF-8 passes through. */
+static void
+print_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void
+print_json_field(FILE *out, const char *key, const char *value)
+{
+	if (value == NULL)
 		return;
+	fprintf(out, ", \"%s\": ", key);
+	print_json_string(out, value);
+}
+
+/* One object per line: file, line, column, severity, rule, table, row,
+ * column, message. */
+static void
+print_json(FILE *out, diag_severity severity, source_pos pos,
+           const diag_context *ctx, const char *message)
+{
+	fputs("{\"file\": ", out);
+	if (pos.file != NULL)
+		print_json_string(out, pos.file);
+	else
+		fputs("null", out);
+	fprintf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\"",
+	        pos.line, pos.column, severity_names[severity]);
+	if (ctx != NULL) {
+		print_json_field(out, "rule", ctx->rule);
+		print_json_field(out, "table", ctx->table);
+		print_json_field(out, "row", ctx->row);
+		print_json_field(out, "table_column", ctx->column);
+	}
+	fputs(", \"message\": ", out);
+	print_json_string(out, message);
+	fputs("}\n", out);
+}
+
+static void
+vreport(diag_sink *sink, diag_severity severity, source_pos pos,
+        const diag_context *ctx, const char *fmt, va_list ap)
+{
+	char *message = NULL;
+
+	if (!count(sink, severity))
+		return;
+	if (sink->format == DIAG_FORMAT_JSON) {
+		if (vasprintf(&message, fmt, ap) < 0)
+			return;
+		print_json(sink->stream, severity, pos, ctx, message);
+		free(message);
+		return;
+	}
 	print_position(sink->stream, pos);
 	fprintf(sink->stream, ": %s: ", severity_names[severity]);
-	va_start(ap, fmt);
 	vfprintf(sink->stream, fmt, ap);
-	va_end(ap);
 	fputc('\n', sink->stream);
+}
+
+void
+diag_report(diag_sink *sink, diag_severity severity, source_pos pos,
+            const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(sink, severity, pos, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_report_ctx(diag_sink *sink, diag_severity severity, source_pos pos,
+                const diag_context *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(sink, severity, pos, ctx, fmt, ap);
+	va_end(ap);
 }
