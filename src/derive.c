@@ -15,13 +15,6 @@
 #define DECIMAL_SCALE 10000u         /* 10^MAX_DECIMALS */
 #define MAX_DECIMALS 4
 
-/* A non-negative decimal held exactly: value * 10^4, and the number of
- * decimals it was written with. */
-typedef struct decimal {
-	uint64_t scaled;
-	int decimals;
-} decimal;
-
 /* Why a sum could not be computed. */
 typedef enum sum_outcome {
 	SUM_DONE,
@@ -34,8 +27,8 @@ typedef enum sum_outcome {
 /* Reads the number text starts with ("22", "4068.208", "22（其中…）");
  * false when there is none or it does not fit, so no note or rounding
  * can change a sum. */
-static bool
-parse_leading_decimal(const char *text, decimal *out)
+bool
+exact_decimal_parse(const char *text, exact_decimal *out)
 {
 	uint64_t whole = 0, fraction = 0;
 	int decimals = 0, k;
@@ -65,8 +58,8 @@ parse_leading_decimal(const char *text, decimal *out)
 
 /* Adds term to sum, keeping the larger number of decimals; false on
  * overflow. */
-static bool
-add_decimal(decimal *sum, decimal term)
+bool
+exact_decimal_add(exact_decimal *sum, exact_decimal term)
 {
 	if (term.scaled > UINT64_MAX - sum->scaled)
 		return false;
@@ -78,8 +71,8 @@ add_decimal(decimal *sum, decimal term)
 
 /* value as text: a whole number for counts, for amounts with exactly
  * its decimals ("0.3", "4069.208", "1.50"). */
-static const char *
-format_decimal(arena *a, decimal value, value_kind kind)
+const char *
+exact_decimal_format(arena *a, exact_decimal value, value_kind kind)
 {
 	uint64_t whole = value.scaled / DECIMAL_SCALE;
 	uint64_t fraction = value.scaled % DECIMAL_SCALE;
@@ -168,7 +161,7 @@ term_cell(const table_values *tv, const value_sum *s, size_t i, size_t row,
  * index of the first term that has no value. */
 static sum_outcome
 add_terms(const table_values *tv, const value_sum *s, size_t row, size_t col,
-          decimal *sum, size_t *absent)
+          exact_decimal *sum, size_t *absent)
 {
 	size_t i;
 
@@ -176,14 +169,14 @@ add_terms(const table_values *tv, const value_sum *s, size_t row, size_t col,
 	sum->decimals = 0;
 	for (i = 0; i < s->term_count; i++) {
 		const cell_value *term = term_cell(tv, s, i, row, col);
-		decimal value;
+		exact_decimal value;
 
 		if (term == NULL || !term->present) {
 			*absent = i;
 			return SUM_TERM_ABSENT;
 		}
-		if (!parse_leading_decimal(term->text, &value) ||
-		    !add_decimal(sum, value))
+		if (!exact_decimal_parse(term->text, &value) ||
+		    !exact_decimal_add(sum, value))
 			return SUM_TOO_LARGE;
 	}
 	return SUM_DONE;
@@ -198,7 +191,7 @@ derive_cell(arena *a, table_values *tv, size_t row, size_t col)
 	cell_value *cell = &tv->rows[row][col];
 	sum_outcome outcome = SUM_TERM_ABSENT;
 	size_t i, absent;
-	decimal sum;
+	exact_decimal sum;
 
 	for (i = 0; i < t->sum_count && outcome != SUM_DONE; i++) {
 		if (!sum_targets(t, &t->sums[i], row, col))
@@ -211,7 +204,7 @@ derive_cell(arena *a, table_values *tv, size_t row, size_t col)
 		return outcome;
 	cell->present = true;
 	cell->derived = true;
-	cell->text = format_decimal(a, sum, t->value_rows[row].kind);
+	cell->text = exact_decimal_format(a, sum, t->value_rows[row].kind);
 	cell->number = strtod(cell->text, NULL);
 	cell->has_note = false;
 	cell->pos = tv->pos;
@@ -246,21 +239,25 @@ report_underived(const table_values *tv, size_t row, size_t col,
 	const table_def *t = tv->table;
 	const char *row_id = t->value_rows[row].id;
 	const char *col_id = t->value_rows[row].columns[col];
+	diag_context ctx = { t->value_rule, t->id, row_id, col_id };
 	size_t i, absent = 0;
-	decimal sum;
+	exact_decimal sum;
 
 	for (i = 0; i < t->sum_count; i++) {
 		const value_sum *s = &t->sums[i];
 		if (!sum_targets(t, s, row, col))
 			continue;
 		if (add_terms(tv, s, row, col, &sum, &absent) == SUM_TOO_LARGE)
-			diag_error(diag, tv->pos, "%s row %s, column %s: the sum "
-			           "of its terms is too large", t->id, row_id, col_id);
+			diag_report_ctx(diag, DIAG_ERROR, tv->pos, &ctx,
+			                "%s row %s, column %s: the sum of its terms is "
+			                "too large", t->id, row_id, col_id);
 		else
-			diag_error(diag, tv->pos, "%s row %s, column %s: not given "
-			           "and cannot be derived: term %s %s has no value "
-			           "either", t->id, row_id, col_id,
-			           s->over_columns ? "column" : "row", s->terms[absent]);
+			diag_report_ctx(diag, DIAG_ERROR, tv->pos, &ctx,
+			                "%s row %s, column %s: not given and cannot be "
+			                "derived: term %s %s has no value either", t->id,
+			                row_id, col_id,
+			                s->over_columns ? "column" : "row",
+			                s->terms[absent]);
 		return;
 	}
 }

@@ -12,11 +12,34 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
 #include "layout.h"
 #include "report.h"
+
+/* A non-negative decimal held exactly: value * 10^4, and the number of
+ * decimals it was written with; sums and checks use it so that 0.1 + 0.2
+ * is 0.3 and a 15-digit count stays exact. */
+typedef struct exact_decimal {
+	uint64_t scaled;
+	int decimals;
+} exact_decimal;
+
+/* Reads the number text starts with ("22", "4068.208", "22（其中…）");
+ * false when there is none, it has more than 4 decimals or it does not
+ * fit in 64 bits once scaled. */
+bool exact_decimal_parse(const char *text, exact_decimal *out);
+
+/* Adds term to sum, keeping the larger number of decimals; false on
+ * overflow. */
+bool exact_decimal_add(exact_decimal *sum, exact_decimal term);
+
+/* value as text: a whole number for counts, for amounts with exactly
+ * its decimals ("0.3", "4069.208", "1.50"). */
+const char *exact_decimal_format(arena *a, exact_decimal value,
+                                 value_kind kind);
 
 /* True when column col of value row row is the target of a column sum:
  * a row written as a list may skip it. */

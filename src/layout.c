@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -226,6 +227,39 @@ read_string_list(loader *ld, const ynode *node, const char *what, size_t *count)
 		                ld->diag);
 	*count = node->count;
 	return out;
+}
+
+/* Reads an optional non-empty string, leaving *out alone when the key
+ * is absent. */
+static void
+read_optional_string(loader *ld, const ynode *map, const char *key,
+                     const char *what, const char **out)
+{
+	const ynode *node = ynode_get(map, key);
+
+	if (node != NULL)
+		ynode_to_string(node, arena_printf(ld->a, "%s.%s", what, key), out,
+		                ld->diag);
+}
+
+/* Reads a rule's optional id and level (error or warning; error when
+ * absent), the two keys every checked sum and rule shares. */
+static void
+read_rule_id_and_level(loader *ld, const ynode *map, const char *what,
+                       const char **id, diag_severity *level)
+{
+	const ynode *node = ynode_get(map, "level");
+	const char *field = arena_printf(ld->a, "%s.level", what);
+
+	*level = DIAG_ERROR;
+	read_optional_string(ld, map, "id", what, id);
+	if (node == NULL || !ynode_expect(node, YNODE_SCALAR, field, ld->diag))
+		return;
+	if (strcmp(node->text, "warning") == 0)
+		*level = DIAG_WARNING;
+	else if (strcmp(node->text, "error") != 0)
+		diag_error(ld->diag, node->pos,
+		           "%s must be error or warning, not '%s'", field, node->text);
 }
 
 /* ------------------------------------------------------------------ */
@@ -536,7 +570,8 @@ read_column_ids(loader *ld, const ynode *node, const char *what, size_t *count)
 	return ids;
 }
 
-static const char *const value_row_keys[] = { "id", "columns", "type", NULL };
+static const char *const value_row_keys[] = { "id", "name", "columns", "type",
+                                               NULL };
 
 /* The default column ids of a table's value rows, read once. */
 typedef struct default_columns {
@@ -551,13 +586,16 @@ static void
 load_value_row(loader *ld, const ynode *node, const char *what,
                const default_columns *defaults, value_row *r)
 {
-	const ynode *columns = NULL, *type;
+	const ynode *columns = NULL, *type, *name;
 
 	r->pos = node->pos;
 	r->kind = VALUE_COUNT;
 	if (node->kind == YNODE_MAPPING) {
 		ynode_check_keys(node, value_row_keys, what, ld->diag);
 		r->id = read_string(ld, node, "id", what);
+		if ((name = ynode_get(node, "name")) != NULL)
+			ynode_to_string(name, arena_printf(ld->a, "%s.name", what),
+			                &r->name, ld->diag);
 		columns = ynode_get(node, "columns");
 		type = ynode_get(node, "type");
 		if (type != NULL && ynode_expect(type, YNODE_SCALAR, what, ld->diag)) {
@@ -1079,7 +1117,8 @@ check_sum_target_unique(loader *ld, const table_def *t, const char *where,
 		}
 }
 
-static const char *const sum_keys[] = { "column", "row", "of", NULL };
+static const char *const sum_keys[] = { "column", "row", "of", "id", "level",
+                                        NULL };
 
 /* Reads the target of a sum: exactly one of column and row. */
 static const ynode *
@@ -1114,9 +1153,11 @@ load_sum(loader *ld, const ynode *node, const char *what, table_def *t,
 	bool ok;
 
 	s->pos = node->pos;
+	s->level = DIAG_ERROR;
 	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
 		return;
 	ynode_check_keys(node, sum_keys, what, ld->diag);
+	read_rule_id_and_level(ld, node, what, &s->rule, &s->level);
 	target = read_sum_target(ld, node, what, where, s);
 	of = ynode_require(node, "of", what, ld->diag);
 	if (target == NULL || of == NULL)
@@ -1152,6 +1193,431 @@ load_sums(loader *ld, const ynode *node, const char *what, table_def *t)
 		         t, i);
 }
 
+/* ------------------------------------------------------------------ */
+/* Tables: rules                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Where rule messages point and what they call the rule being read. */
+typedef struct rule_reader {
+	const table_def *t;
+	const ynode *node;           /* the rule's mapping */
+	const char *what;            /* "tables.表三.rules[0]", for key errors */
+	const char *where;           /* "表三: rules[0]", for reference errors */
+} rule_reader;
+
+/* Reads one term of an equality rule, "ID", "-ID" or "previous.ID",
+ * and checks that ID is a value row (per column) or a column (per row). */
+static bool
+read_rule_term(loader *ld, const rule_reader *rr, const ynode *node,
+               bool per_row, rule_term *term)
+{
+	const char *text;
+
+	if (!ynode_to_string(node, "a rule term", &text, ld->diag))
+		return false;
+	term->pos = node->pos;
+	if (text[0] == '-') {
+		term->negative = true;
+		text++;
+	}
+	if (strncmp(text, "previous.", 9) == 0) {
+		term->previous = true;
+		text += 9;
+	}
+	term->id = text;
+	return check_sum_id(ld, rr->t, rr->where, per_row, text, node);
+}
+
+/* Reads the left or right side of an equality rule, a non-empty list
+ * of terms; false when any term is wrong. */
+static bool
+read_rule_side(loader *ld, const rule_reader *rr, const char *key,
+               bool per_row, rule_term **terms, size_t *count)
+{
+	const ynode *node = ynode_require(rr->node, key, rr->what, ld->diag);
+	const char *field = arena_printf(ld->a, "%s.%s", rr->what, key);
+	bool ok = true;
+	size_t i;
+
+	*count = 0;
+	if (node == NULL || !ynode_expect(node, YNODE_SEQUENCE, field, ld->diag))
+		return false;
+	if (node->count == 0) {
+		diag_error(ld->diag, node->pos, "%s must not be empty", field);
+		return false;
+	}
+	*terms = arena_calloc(ld->a, node->count, sizeof(**terms));
+	for (i = 0; i < node->count; i++)
+		ok &= read_rule_term(ld, rr, node->items[i], per_row, &(*terms)[i]);
+	*count = node->count;
+	return ok;
+}
+
+/* True when value row r has every term column of the per-row rule;
+ * such rows are the ones the rule runs over unless it lists its rows. */
+bool
+table_rule_applies_to_row(const table_rule *rule, const value_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < rule->left_count; i++)
+		if (value_col_index(r, rule->left[i].id) < 0)
+			return false;
+	for (i = 0; i < rule->right_count; i++)
+		if (value_col_index(r, rule->right[i].id) < 0)
+			return false;
+	return true;
+}
+
+/* Checks that value row id has column col, reporting it at pos. */
+static bool
+check_row_has_column(loader *ld, const rule_reader *rr, const char *id,
+                     const char *col, source_pos pos)
+{
+	int r = value_row_index(rr->t, id);
+
+	if (r < 0 || value_col_index(&rr->t->value_rows[r], col) >= 0)
+		return r >= 0;
+	diag_error(ld->diag, pos, "%s: value row '%s' has no column '%s'",
+	           rr->where, id, col);
+	return false;
+}
+
+/* Checks that every term row of a per-column rule has each column it
+ * runs over: the listed ones, or those of its first term row. */
+static void
+check_rule_columns(loader *ld, const rule_reader *rr, const table_rule *rule)
+{
+	const value_row *first = &rr->t->value_rows[value_row_index(rr->t,
+	                                                 rule->left[0].id)];
+	const char *const *cols = rule->only ? rule->only : first->columns;
+	size_t count = rule->only ? rule->only_count : first->column_count;
+	size_t i, k;
+
+	for (k = 0; k < count; k++) {
+		for (i = 0; i < rule->left_count; i++)
+			check_row_has_column(ld, rr, rule->left[i].id, cols[k],
+			                     rule->left[i].pos);
+		for (i = 0; i < rule->right_count; i++)
+			check_row_has_column(ld, rr, rule->right[i].id, cols[k],
+			                     rule->right[i].pos);
+	}
+}
+
+/* Checks the rows a per-row rule runs over: each listed row has every
+ * term column, or else at least one row of the table has them all. */
+static void
+check_rule_rows(loader *ld, const rule_reader *rr, const table_rule *rule,
+                const ynode *only)
+{
+	size_t r, k;
+
+	for (k = 0; k < rule->only_count; k++) {
+		int row = value_row_index(rr->t, rule->only[k]);
+		if (row >= 0 && !table_rule_applies_to_row(rule, &rr->t->value_rows[row]))
+			diag_error(ld->diag, only->items[k]->pos,
+			           "%s: value row '%s' lacks a column of the rule's terms",
+			           rr->where, rule->only[k]);
+	}
+	for (r = 0; rule->only == NULL && r < rr->t->value_row_count; r++)
+		if (table_rule_applies_to_row(rule, &rr->t->value_rows[r]))
+			return;
+	if (rule->only == NULL)
+		diag_error(ld->diag, rr->node->pos,
+		           "%s: no value row has every column of the rule's terms",
+		           rr->where);
+}
+
+/* Reads the rows: (per row) or columns: (per column) an equality rule
+ * is limited to; each must be declared. */
+static const ynode *
+read_rule_only(loader *ld, const rule_reader *rr, table_rule *rule)
+{
+	const char *key = rule->per_row ? "rows" : "columns";
+	const char *other = rule->per_row ? "columns" : "rows";
+	const ynode *node = ynode_get(rr->node, key);
+	size_t i;
+
+	if (ynode_get(rr->node, other) != NULL)
+		diag_error(ld->diag, ynode_get_key(rr->node, other)->pos,
+		           "%s: a rule for each %s lists %s:, not %s:", rr->where,
+		           rule->per_row ? "row" : "column", key, other);
+	if (node == NULL)
+		return NULL;
+	rule->only = read_string_list(ld, node, arena_printf(ld->a, "%s.%s",
+	                              rr->what, key), &rule->only_count);
+	for (i = 0; rule->only != NULL && i < rule->only_count; i++)
+		if (rule->only[i] != NULL)
+			check_sum_id(ld, rr->t, rr->where, !rule->per_row,
+			             rule->only[i], node->items[i]);
+	return node;
+}
+
+/* Reads an equality rule: for_each, left and right, and optionally the
+ * rows or columns it is limited to. */
+static void
+load_equal_rule(loader *ld, const rule_reader *rr, table_rule *rule)
+{
+	const ynode *each = ynode_require(rr->node, "for_each", rr->what, ld->diag);
+	const ynode *only;
+	bool ok;
+
+	rule->kind = RULE_EQUAL;
+	if (each == NULL || !ynode_expect(each, YNODE_SCALAR,
+	                                  arena_printf(ld->a, "%s.for_each", rr->what),
+	                                  ld->diag))
+		return;
+	if (strcmp(each->text, "row") != 0 && strcmp(each->text, "column") != 0) {
+		diag_error(ld->diag, each->pos, "%s.for_each must be row or column, "
+		           "not '%s'", rr->what, each->text);
+		return;
+	}
+	rule->per_row = strcmp(each->text, "row") == 0;
+	only = read_rule_only(ld, rr, rule);
+	ok = read_rule_side(ld, rr, "left", rule->per_row, &rule->left,
+	                    &rule->left_count);
+	ok &= read_rule_side(ld, rr, "right", rule->per_row, &rule->right,
+	                     &rule->right_count);
+	if (!ok)
+		return;
+	if (rule->per_row)
+		check_rule_rows(ld, rr, rule, only);
+	else
+		check_rule_columns(ld, rr, rule);
+}
+
+/* Reads a zero rule: the rows that must be all 0 for an agency whose
+ * name ends with one of the listed words. */
+static void
+load_zero_rule(loader *ld, const rule_reader *rr, table_rule *rule)
+{
+	const ynode *rows = ynode_get(rr->node, "zero");
+	const ynode *suffixes = ynode_require(rr->node, "when_agency_ends_with",
+	                                      rr->what, ld->diag);
+	size_t i;
+
+	rule->kind = RULE_ZERO;
+	rule->zero_rows = read_string_list(ld, rows, arena_printf(ld->a,
+	                                   "%s.zero", rr->what), &rule->zero_row_count);
+	for (i = 0; rule->zero_rows != NULL && i < rule->zero_row_count; i++)
+		if (rule->zero_rows[i] != NULL)
+			check_sum_id(ld, rr->t, rr->where, false, rule->zero_rows[i],
+			             rows->items[i]);
+	if (suffixes != NULL)
+		rule->agency_suffixes = read_string_list(ld, suffixes,
+			arena_printf(ld->a, "%s.when_agency_ends_with", rr->what),
+			&rule->agency_suffix_count);
+}
+
+/* Reads a [row id, column id] pair naming a value of the table. */
+static bool
+read_cell_ref(loader *ld, const rule_reader *rr, const ynode *node,
+              cell_ref *ref)
+{
+	if (!ynode_expect(node, YNODE_SEQUENCE, arena_printf(ld->a, "%s: cell",
+	                  rr->where), ld->diag))
+		return false;
+	if (node->count != 2) {
+		diag_error(ld->diag, node->pos, "%s: a cell is [row id, column id], "
+		           "not %zu items", rr->where, node->count);
+		return false;
+	}
+	if (!ynode_to_string(node->items[0], "a row id", &ref->row, ld->diag) ||
+	    !ynode_to_string(node->items[1], "a column id", &ref->column, ld->diag) ||
+	    !check_sum_id(ld, rr->t, rr->where, false, ref->row, node->items[0]))
+		return false;
+	return check_row_has_column(ld, rr, ref->row, ref->column,
+	                            node->items[1]->pos);
+}
+
+/* Reads the values a text rule compares with: cell: [row, column], or
+ * cells: a list of them, which are added up. */
+static void
+read_text_rule_cells(loader *ld, const rule_reader *rr, table_rule *rule)
+{
+	const ynode *one = ynode_get(rr->node, "cell");
+	const ynode *many = ynode_get(rr->node, "cells");
+	size_t i;
+
+	if ((one == NULL) == (many == NULL)) {
+		diag_error(ld->diag, rr->node->pos, "%s needs either cell or cells%s",
+		           rr->where, one != NULL ? ", not both" : "");
+		return;
+	}
+	if (one != NULL) {
+		rule->cells = arena_calloc(ld->a, 1, sizeof(*rule->cells));
+		rule->cell_count = read_cell_ref(ld, rr, one, rule->cells) ? 1 : 0;
+		return;
+	}
+	if (!ynode_expect(many, YNODE_SEQUENCE, arena_printf(ld->a, "%s.cells",
+	                  rr->what), ld->diag) || many->count == 0)
+		return;
+	rule->cells = arena_calloc(ld->a, many->count, sizeof(*rule->cells));
+	rule->cell_count = many->count;
+	for (i = 0; i < many->count; i++)
+		read_cell_ref(ld, rr, many->items[i], &rule->cells[i]);
+}
+
+/* Compiles a text rule's pattern to check it, and returns its number of
+ * capture groups (-1 after a message); the checker compiles it again,
+ * since a compiled regex lives outside the arena. */
+static int
+check_pattern(loader *ld, const rule_reader *rr, const ynode *node,
+              const char *pattern)
+{
+	regex_t re;
+	char message[256];
+	int status = regcomp(&re, pattern, REG_EXTENDED);
+	int groups;
+
+	if (status != 0) {
+		regerror(status, &re, message, sizeof(message));
+		diag_error(ld->diag, node->pos, "%s: pattern: %s", rr->where, message);
+		return -1;
+	}
+	groups = (int)re.re_nsub;
+	regfree(&re);
+	return groups;
+}
+
+/* True when text is a plain non-negative decimal ("0", "1.5"). */
+static bool
+is_plain_decimal(const char *text)
+{
+	size_t n = strspn(text, "0123456789");
+
+	if (n == 0)
+		return false;
+	if (text[n] == '.')
+		n += 1 + strspn(text + n + 1, "0123456789");
+	return text[n] == '\0' && text[n - 1] != '.';
+}
+
+/* Reads which part of a match is the number: group (default 1, a
+ * capture group the pattern has) or value, a fixed number the phrase
+ * states. */
+static void
+read_text_rule_number(loader *ld, const rule_reader *rr, table_rule *rule,
+                      int groups)
+{
+	const ynode *group = ynode_get(rr->node, "group");
+	const ynode *value = ynode_get(rr->node, "value");
+	long number = 1;
+
+	if (group != NULL && value != NULL) {
+		diag_error(ld->diag, rr->node->pos, "%s needs group or value, not both",
+		           rr->where);
+		return;
+	}
+	if (value != NULL) {
+		rule->group = 0;
+		if (ynode_to_string(value, "a rule value", &rule->value, ld->diag) &&
+		    !is_plain_decimal(rule->value))
+			diag_error(ld->diag, value->pos, "%s.value must be a number "
+			           "≥ 0, not '%s'", rr->what, rule->value);
+		return;
+	}
+	if (group != NULL && !ynode_to_long(group, 1, 9, arena_printf(ld->a,
+	                                    "%s.group", rr->what), &number, ld->diag))
+		return;
+	rule->group = (int)number;
+	if (groups >= 0 && number > groups)
+		diag_error(ld->diag, (group ? group : rr->node)->pos,
+		           "%s: the pattern has %d capture group%s, not %ld", rr->where,
+		           groups, groups == 1 ? "" : "s", number);
+}
+
+/* Reads a text rule: a pattern over the paragraphs, the part of it that
+ * is the number, and the cells it must equal. */
+static void
+load_text_rule(loader *ld, const rule_reader *rr, table_rule *rule)
+{
+	const ynode *pattern = ynode_get(rr->node, "pattern");
+	int groups = -1;
+
+	rule->kind = RULE_TEXT;
+	if (ynode_to_string(pattern, arena_printf(ld->a, "%s.pattern", rr->what),
+	                    &rule->pattern, ld->diag))
+		groups = check_pattern(ld, rr, pattern, rule->pattern);
+	read_text_rule_number(ld, rr, rule, groups);
+	read_text_rule_cells(ld, rr, rule);
+}
+
+static const char *const equal_rule_keys[] = {
+	"id", "level", "why", "for_each", "rows", "columns", "left", "right", NULL
+};
+static const char *const zero_rule_keys[] = {
+	"id", "level", "why", "zero", "when_agency_ends_with", NULL
+};
+static const char *const text_rule_keys[] = {
+	"id", "level", "why", "pattern", "group", "value", "cell", "cells", NULL
+};
+
+/* Reads one rule; its shape follows from its keys: pattern (a text
+ * rule), zero (a zero rule), else an equality. */
+static void
+load_rule(loader *ld, const ynode *node, const char *what, table_def *t,
+          size_t index)
+{
+	table_rule *rule = &t->rules[index];
+	rule_reader rr = { t, node, what,
+	                   arena_printf(ld->a, "%s: rules[%zu]", t->id, index) };
+
+	rule->pos = node->pos;
+	rule->level = DIAG_ERROR;
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	read_rule_id_and_level(ld, node, what, &rule->id, &rule->level);
+	read_optional_string(ld, node, "why", what, &rule->why);
+	if (ynode_get(node, "pattern") != NULL) {
+		ynode_check_keys(node, text_rule_keys, what, ld->diag);
+		load_text_rule(ld, &rr, rule);
+	} else if (ynode_get(node, "zero") != NULL) {
+		ynode_check_keys(node, zero_rule_keys, what, ld->diag);
+		load_zero_rule(ld, &rr, rule);
+	} else {
+		ynode_check_keys(node, equal_rule_keys, what, ld->diag);
+		load_equal_rule(ld, &rr, rule);
+	}
+}
+
+/* Reads a table's consistency rules (gkreport-layout(5), Rules). */
+static void
+load_rules(loader *ld, const ynode *node, const char *what, table_def *t)
+{
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+		return;
+	t->rules = arena_calloc(ld->a, node->count + 1, sizeof(*t->rules));
+	t->rule_count = node->count;
+	for (i = 0; i < node->count; i++)
+		load_rule(ld, node->items[i], arena_printf(ld->a, "%s[%zu]", what, i),
+		          t, i);
+}
+
+/* Reads the outdated keys, a mapping from a row or column key of an
+ * older format to what the layout's format has instead. */
+static void
+load_outdated(loader *ld, const ynode *node, const char *what, table_def *t)
+{
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	t->outdated = arena_calloc(ld->a, node->pair_count + 1, sizeof(*t->outdated));
+	t->outdated_count = node->pair_count;
+	for (i = 0; i < node->pair_count; i++) {
+		outdated_key *o = &t->outdated[i];
+
+		o->key = node->pairs[i].key->text;
+		o->pos = node->pairs[i].key->pos;
+		ynode_to_string(node->pairs[i].value,
+		                arena_printf(ld->a, "%s.%s", what, o->key), &o->instead,
+		                ld->diag);
+	}
+}
+
 /* Reads orientation: portrait (the default) or landscape. */
 static void
 read_orientation(loader *ld, const ynode *node, const char *what, table_def *t)
@@ -1168,7 +1634,7 @@ read_orientation(loader *ld, const ynode *node, const char *what, table_def *t)
 static const char *const table_keys[] = {
 	"font", "size", "padding", "inner_rule", "outer_rule", "header_rows",
 	"columns", "note", "caption", "orientation", "values", "sums", "cells",
-	NULL
+	"rules", "value_rule", "structure_rule", "outdated", NULL
 };
 
 /* Reads one table's look and content, then checks its grid. */
@@ -1211,6 +1677,12 @@ load_table(loader *ld, const ynode *key, const ynode *node, table_def *t)
 		load_values(ld, part, arena_printf(ld->a, "%s.values", what), t);
 	if ((part = ynode_get(node, "sums")) != NULL && t->value_row_count > 0)
 		load_sums(ld, part, arena_printf(ld->a, "%s.sums", what), t);
+	if ((part = ynode_get(node, "rules")) != NULL && t->value_row_count > 0)
+		load_rules(ld, part, arena_printf(ld->a, "%s.rules", what), t);
+	if ((part = ynode_get(node, "outdated")) != NULL)
+		load_outdated(ld, part, arena_printf(ld->a, "%s.outdated", what), t);
+	read_optional_string(ld, node, "value_rule", what, &t->value_rule);
+	read_optional_string(ld, node, "structure_rule", what, &t->structure_rule);
 	if ((part = ynode_require(node, "cells", what, ld->diag)) == NULL)
 		return;
 	load_cells(ld, part, arena_printf(ld->a, "%s.cells", what), t);
@@ -1348,7 +1820,8 @@ load_chapters(loader *ld, const ynode *node)
 
 static const char *const layout_keys[] = {
 	"name", "page", "fonts", "styles", "page_number", "title",
-	"subheading_numbers", "chapters", "tables", NULL
+	"subheading_numbers", "chapters", "tables", "chapter_rule",
+	"outdated_format", NULL
 };
 
 /* Loads the sections in dependency order: fonts before what uses them,
@@ -1360,6 +1833,9 @@ load_sections(loader *ld, const ynode *root)
 
 	ynode_check_keys(root, layout_keys, "layout", ld->diag);
 	ld->l->name = read_string(ld, root, "name", "layout");
+	read_optional_string(ld, root, "chapter_rule", "layout", &ld->l->chapter_rule);
+	read_optional_string(ld, root, "outdated_format", "layout",
+	                     &ld->l->outdated_format);
 	if ((node = ynode_require(root, "page", "layout", ld->diag)) != NULL)
 		load_page(ld, node);
 	if ((node = ynode_require(root, "fonts", "layout", ld->diag)) != NULL)
@@ -1583,4 +2059,25 @@ value_col_index(const value_row *r, const char *id)
 		if (r->columns[i] != NULL && strcmp(r->columns[i], id) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* A value row's name for messages: the short name the layout gives it,
+ * else its id. */
+const char *
+value_row_name(const value_row *r)
+{
+	return r->name != NULL ? r->name : r->id;
+}
+
+/* What the format has instead of an outdated key of t, or NULL when the
+ * key is not an outdated one. */
+const char *
+layout_outdated_key(const table_def *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->outdated_count; i++)
+		if (t->outdated[i].key != NULL && strcmp(t->outdated[i].key, key) == 0)
+			return t->outdated[i].instead != NULL ? t->outdated[i].instead : "";
+	return NULL;
 }

@@ -83,6 +83,7 @@ typedef enum value_kind {
  * "本年新收" with its seven columns. */
 typedef struct value_row {
 	const char *id;
+	const char *name;            /* short name in rule messages ("一"); NULL = the id */
 	const char **columns;        /* column ids, in description order */
 	size_t column_count;
 	value_kind kind;
@@ -97,8 +98,74 @@ typedef struct value_sum {
 	const char *target;          /* column id or row id */
 	const char **terms;          /* column ids or row ids */
 	size_t term_count;
+	const char *rule;            /* rule id when a given target is checked ("T3-3"), or NULL */
+	diag_severity level;         /* of a given target that is not the sum */
 	source_pos pos;
 } value_sum;
+
+/* One term of an equality rule: a row id (the rule runs per column) or
+ * a column id (per row), taken from this report or last year's, added
+ * or subtracted. */
+typedef struct rule_term {
+	const char *id;
+	bool previous;               /* "previous.ID": last year's value */
+	bool negative;               /* "-ID": subtracted */
+	source_pos pos;
+} rule_term;
+
+/* A value of a table named by row and column id. */
+typedef struct cell_ref {
+	const char *row;
+	const char *column;
+} cell_ref;
+
+typedef enum rule_kind {
+	RULE_EQUAL,                  /* left terms add up to the right terms */
+	RULE_ZERO,                   /* rows that must be 0 for some agencies */
+	RULE_TEXT                    /* a figure in the prose equals a value */
+} rule_kind;
+
+/* A consistency rule of a table (spec §10).  C knows the three shapes;
+ * the layout names the rows, columns and words. */
+typedef struct table_rule {
+	rule_kind kind;
+	const char *id;              /* "T3-1"; NULL when the layout gives none */
+	diag_severity level;         /* DIAG_ERROR (default) or DIAG_WARNING */
+	const char *why;             /* optional reason appended to the message */
+	source_pos pos;
+	/* RULE_EQUAL: per_row, the terms are columns and the rule holds in
+	 * each row; else they are rows and it holds in each column.  only
+	 * lists the rows (per_row) or columns it runs over; NULL = every row
+	 * having all term columns, or every column of the first term row. */
+	bool per_row;
+	const char **only;
+	size_t only_count;
+	rule_term *left, *right;
+	size_t left_count, right_count;
+	/* RULE_ZERO: every value of these rows is 0 when the agency's name
+	 * ends with one of the suffixes */
+	const char **zero_rows;
+	size_t zero_row_count;
+	const char **agency_suffixes;
+	size_t agency_suffix_count;
+	/* RULE_TEXT: a POSIX extended regex matched against each clause of
+	 * the paragraphs; the number it states is capture group `group`, or
+	 * `value` for a phrase that states a fixed number ("未收到…" = 0);
+	 * it must equal the sum of `cells` */
+	const char *pattern;
+	int group;                   /* 0 when value is used */
+	const char *value;
+	cell_ref *cells;
+	size_t cell_count;
+} table_rule;
+
+/* A row or column key of an older official format, and what the
+ * layout's format has instead, for a clear message (spec §8, F-1). */
+typedef struct outdated_key {
+	const char *key;
+	const char *instead;         /* "the 2021 format has 行政规范性文件" */
+	source_pos pos;
+} outdated_key;
 
 typedef enum column_width_kind {
 	COLUMN_FIT,                  /* as wide as its content needs */
@@ -141,6 +208,12 @@ typedef struct table_def {
 	bool landscape;              /* set rotated on pages of its own (GB/T 9704 横排表格) */
 	value_sum *sums;
 	size_t sum_count;
+	table_rule *rules;
+	size_t rule_count;
+	const char *value_rule;      /* rule id of "a value is a number of its type" (T3-5), or NULL */
+	const char *structure_rule;  /* rule id of missing, extra and outdated rows and columns (F-1) */
+	outdated_key *outdated;
+	size_t outdated_count;
 } table_def;
 
 typedef struct chapter_def {
@@ -171,6 +244,8 @@ typedef struct layout {
 	size_t chapter_count;
 	table_def *tables;
 	size_t table_count;
+	const char *chapter_rule;    /* rule id of missing, extra and misordered chapters (F-2) */
+	const char *outdated_format; /* what outdated keys are from: "2019 试行 format (…)" */
 } layout;
 
 /* Loads a layout file.  NULL after diagnostics on any error. */
@@ -193,6 +268,17 @@ int layout_font_role_index(const layout *l, const char *name);
 const table_def *layout_find_table(const layout *l, const char *id);
 int value_row_index(const table_def *t, const char *id);
 int value_col_index(const value_row *r, const char *id);
+
+/* True when value row r has every term column of the per-row equality
+ * rule: the rows it runs over unless it lists its own. */
+bool table_rule_applies_to_row(const table_rule *rule, const value_row *r);
+
+/* The name rule messages use for a value row: its name, else its id. */
+const char *value_row_name(const value_row *r);
+
+/* What the layout's format has instead of key, an outdated row or
+ * column key of table t, or NULL when key is not outdated. */
+const char *layout_outdated_key(const table_def *t, const char *key);
 
 /* True when the column sum s computes a value in row r: r has the
  * target column and every term column.  False for row sums. */

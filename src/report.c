@@ -123,6 +123,64 @@ join_list(arena *a, const char *const *strings, size_t count)
 	return joined;
 }
 
+/* What a diagnostic about table t is about: the rule, the table, and
+ * the row and column when known. */
+static diag_context
+table_context(const char *rule, const table_def *t, const char *row,
+              const char *column)
+{
+	diag_context ctx = { rule, t->id, row, column };
+
+	return ctx;
+}
+
+/* Reports key, one the layout's format does not have, as outdated when
+ * an older format had it (F-1), else as unknown with a hint. */
+static void
+report_unexpected_key(loader *ld, const ynode *key, const char *const *allowed,
+                      const char *what, const table_def *t, const char *prefix,
+                      const diag_context *ctx)
+{
+	const char *instead = t != NULL ? layout_outdated_key(t, key->text) : NULL;
+	const char *hint;
+
+	if (instead != NULL) {
+		diag_report_ctx(ld->diag, DIAG_ERROR, key->pos, ctx,
+		                "%s: '%s' is from the %s; %s", prefix, key->text,
+		                ld->layout->outdated_format != NULL ?
+		                ld->layout->outdated_format : "an older format",
+		                instead);
+	} else if ((hint = ynode_suggest(key->text, allowed)) != NULL) {
+		diag_report_ctx(ld->diag, DIAG_ERROR, key->pos, ctx,
+		                "unknown key '%s' in %s (did you mean '%s'?)",
+		                key->text, what, hint);
+	} else {
+		diag_report_ctx(ld->diag, DIAG_ERROR, key->pos, ctx,
+		                "unknown key '%s' in %s", key->text, what);
+	}
+}
+
+/* Reports every key of mapping not in allowed (NULL-terminated) with
+ * ctx: as outdated when t (may be NULL) lists it so, else unknown with a
+ * hint; ynode_check_keys with a rule id.  prefix starts an outdated-key
+ * message ("表二", "表二 row 规章"). */
+static void
+check_keys_ctx(loader *ld, const ynode *mapping, const char *const *allowed,
+               const char *what, const table_def *t, const char *prefix,
+               const diag_context *ctx)
+{
+	size_t i, k;
+
+	for (i = 0; i < mapping->pair_count; i++) {
+		const ynode *key = mapping->pairs[i].key;
+
+		for (k = 0; allowed[k] != NULL && strcmp(allowed[k], key->text) != 0; k++)
+			continue;
+		if (allowed[k] == NULL)
+			report_unexpected_key(ld, key, allowed, what, t, prefix, ctx);
+	}
+}
+
 /* The text of a scalar with the word processor's spaces removed; NULL
  * after an error when node is not a scalar or holds no text.  A plain
  * number (`- 2024`) is text like any other. */
@@ -284,6 +342,7 @@ load_subheading(loader *ld, const ynode *node, int ch, size_t index)
 typedef struct cell_context {
 	const char *name;            /* "表三 row 本年新收, column 自然人" */
 	value_kind kind;
+	diag_context ctx;            /* the table's value rule, table, row, column */
 } cell_context;
 
 /* Length of the run of ASCII digits at s. */
@@ -326,21 +385,42 @@ note_of(const char *rest)
 	return NULL;
 }
 
-/* Reports a cell that is not a number of its kind. */
+/* True for a YAML null: nothing after the colon, "~" or "null". */
+static bool
+is_empty_value(const ynode *node)
+{
+	return node->kind == YNODE_SCALAR && node->plain &&
+	       (node->length == 0 || strcmp(node->text, "~") == 0 ||
+	        strcmp(node->text, "null") == 0);
+}
+
+/* Reports a cell that is not a number of its kind, saying what is wrong
+ * with it in the clerk's terms: empty, too long, or not a number. */
 static void
 report_bad_cell(loader *ld, const ynode *node, const cell_context *cx)
 {
 	const char *got = node->kind == YNODE_SCALAR ?
 		arena_printf(ld->a, "'%s'", node->text) :
 		arena_printf(ld->a, "a %s", ynode_kind_name(node->kind));
+	diag_sink *diag = ld->diag;
 
-	if (cx->kind == VALUE_AMOUNT)
-		diag_error(ld->diag, node->pos,
-		           "%s: expected an amount ≥ 0 with at most %d decimals, "
-		           "got %s", cx->name, MAX_AMOUNT_DECIMALS, got);
+	if (is_empty_value(node))
+		diag_report_ctx(diag, DIAG_ERROR, node->pos, &cx->ctx,
+		                "%s: no value given; write 0 when there is nothing "
+		                "to report", cx->name);
+	else if (node->kind == YNODE_SCALAR &&
+	         digit_run(node->text) > MAX_COUNT_DIGITS)
+		diag_report_ctx(diag, DIAG_ERROR, node->pos, &cx->ctx,
+		                "%s: %s is too large (at most %d digits before the "
+		                "decimal point)", cx->name, got, MAX_COUNT_DIGITS);
+	else if (cx->kind == VALUE_AMOUNT)
+		diag_report_ctx(diag, DIAG_ERROR, node->pos, &cx->ctx,
+		                "%s: expected an amount ≥ 0 with at most %d decimals, "
+		                "got %s", cx->name, MAX_AMOUNT_DECIMALS, got);
 	else
-		diag_error(ld->diag, node->pos,
-		           "%s: expected a whole number ≥ 0, got %s", cx->name, got);
+		diag_report_ctx(diag, DIAG_ERROR, node->pos, &cx->ctx,
+		                "%s: expected a whole number ≥ 0, got %s", cx->name,
+		                got);
 }
 
 /* Fills cell from node: a number, or a number followed by a note such
@@ -386,6 +466,8 @@ load_row_cell(loader *ld, const row_context *rx, size_t col,
 	cx.name = arena_printf(ld->a, "%s, column %s", rx->name,
 	                       rx->row->columns[col]);
 	cx.kind = rx->row->kind;
+	cx.ctx = table_context(rx->table->value_rule, rx->table, rx->row->id,
+	                       rx->row->columns[col]);
 	load_cell(ld, node, &cx, &rx->cells[col]);
 }
 
@@ -423,19 +505,21 @@ report_value_count(loader *ld, const row_context *rx, const ynode *node,
 	size_t want = rx->row->column_count, skippable;
 	const char **derived = skippable_columns(ld->a, rx, &skippable);
 	const char *columns = join_list(ld->a, rx->row->columns, want);
+	diag_context ctx = table_context(rx->table->structure_rule, rx->table,
+	                                 rx->row->id, NULL);
 
 	if (skippable == 0)
-		diag_error(ld->diag, node->pos,
-		           "%s: %zu value%s given, %zu column%s expected (%s)",
-		           rx->name, given, given == 1 ? "" : "s", want,
-		           want == 1 ? "" : "s", columns);
+		diag_report_ctx(ld->diag, DIAG_ERROR, node->pos, &ctx,
+		                "%s: %zu value%s given, %zu column%s expected (%s)",
+		                rx->name, given, given == 1 ? "" : "s", want,
+		                want == 1 ? "" : "s", columns);
 	else
-		diag_error(ld->diag, node->pos,
-		           "%s: %zu value%s given; %zu column%s expected (%s), "
-		           "or %zu without the derived %s", rx->name, given,
-		           given == 1 ? "" : "s", want, want == 1 ? "" : "s",
-		           columns, want - skippable,
-		           join_list(ld->a, derived, skippable));
+		diag_report_ctx(ld->diag, DIAG_ERROR, node->pos, &ctx,
+		                "%s: %zu value%s given; %zu column%s expected (%s), "
+		                "or %zu without the derived %s", rx->name, given,
+		                given == 1 ? "" : "s", want, want == 1 ? "" : "s",
+		                columns, want - skippable,
+		                join_list(ld->a, derived, skippable));
 }
 
 /* A row as values in the layout's column order: one per column, or one
@@ -468,8 +552,10 @@ load_row_mapping(loader *ld, const row_context *rx, const ynode *node)
 
 	const char *missing = "";
 	size_t col, count = 0;
+	diag_context ctx = table_context(rx->table->structure_rule, rx->table,
+	                                 row->id, NULL);
 
-	ynode_check_keys(node, allowed, rx->name, ld->diag);
+	check_keys_ctx(ld, node, allowed, rx->name, rx->table, rx->name, &ctx);
 	for (col = 0; col < row->column_count; col++) {
 		const ynode *value = ynode_get(node, row->columns[col]);
 
@@ -480,8 +566,9 @@ load_row_mapping(loader *ld, const row_context *rx, const ynode *node)
 			                       count++ ? ", " : "", row->columns[col]);
 	}
 	if (count > 0)
-		diag_error(ld->diag, node->pos, "%s: missing column%s %s",
-		           rx->name, count == 1 ? "" : "s", missing);
+		diag_report_ctx(ld->diag, DIAG_ERROR, node->pos, &ctx,
+		                "%s: missing column%s %s", rx->name,
+		                count == 1 ? "" : "s", missing);
 }
 
 /* Loads one value row in any of its three forms; a scalar is a list of
@@ -541,6 +628,7 @@ report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 {
 	const char *missing = "";
 	size_t r, count = 0;
+	diag_context ctx = table_context(t->structure_rule, t, NULL, NULL);
 
 	for (r = 0; r < t->value_row_count; r++) {
 		if (ynode_get(node, t->value_rows[r].id) != NULL ||
@@ -550,8 +638,9 @@ report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 		                       count++ ? ", " : "", t->value_rows[r].id);
 	}
 	if (count > 0)
-		diag_error(ld->diag, node->pos, "%s: missing row%s %s", t->id,
-		           count == 1 ? "" : "s", missing);
+		diag_report_ctx(ld->diag, DIAG_ERROR, node->pos, &ctx,
+		                "%s: missing row%s %s", t->id, count == 1 ? "" : "s",
+		                missing);
 }
 
 /* Reads a table's values from its mapping: every row of the layout
@@ -564,11 +653,12 @@ load_table_values(loader *ld, const table_def *t, const ynode *node)
 	const char *what = arena_printf(ld->a, "table %s", t->id);
 	table_values *tv = new_table_values(ld->a, t, node->pos);
 	int errors_before = ld->diag->errors;
+	diag_context ctx = table_context(t->structure_rule, t, NULL, NULL);
 	size_t r;
 
 	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
 		return tv;
-	ynode_check_keys(node, row_ids(ld->a, t), what, ld->diag);
+	check_keys_ctx(ld, node, row_ids(ld->a, t), what, t, t->id, &ctx);
 	for (r = 0; r < t->value_row_count; r++) {
 		const ynode *value = ynode_get(node, t->value_rows[r].id);
 		row_context rx = { t, &t->value_rows[r], r, NULL, tv->rows[r] };
@@ -669,10 +759,14 @@ load_chapter(loader *ld, int ch, const ynode *key, const ynode *node)
 		           "when there is nothing to report", def->id);
 	for (i = 0; node->kind == YNODE_SEQUENCE && i < node->count; i++)
 		load_chapter_item(ld, &cs, node->items[i]);
-	if (def->table >= 0 && cs.table_item == NULL)
-		diag_error(ld->diag, node->pos,
-		           "chapter %s needs its table %s (an item '- table:')",
-		           def->id, ld->layout->tables[def->table].id);
+	if (def->table >= 0 && cs.table_item == NULL) {
+		const table_def *t = &ld->layout->tables[def->table];
+		diag_context ctx = table_context(t->structure_rule, t, NULL, NULL);
+
+		diag_report_ctx(ld->diag, DIAG_ERROR, node->pos, &ctx,
+		                "chapter %s needs its table %s (an item '- table:')",
+		                def->id, t->id);
+	}
 }
 
 /* The layout chapter whose id or one of whose aliases is key, or -1. */
@@ -709,28 +803,90 @@ chapter_keys(arena *a, const layout *l)
 	return keys;
 }
 
+/* The chapter headings of the layout joined with ", ", for messages
+ * that say which chapters the format has. */
+static const char *
+chapter_headings(arena *a, const layout *l)
+{
+	const char *joined = "";
+	size_t c;
+
+	for (c = 0; c < l->chapter_count; c++)
+		joined = arena_printf(a, "%s%s%s", joined, c ? ", " : "",
+		                      l->chapters[c].heading);
+	return joined;
+}
+
+/* Reports a chapter key the layout does not have (F-2): with a hint
+ * when it is close to one, else with the chapters there are. */
+static void
+report_unknown_chapter(loader *ld, const ynode *key, const diag_context *ctx)
+{
+	const layout *l = ld->layout;
+	const char *hint = ynode_suggest(key->text, chapter_keys(ld->a, l));
+
+	if (hint != NULL)
+		diag_report_ctx(ld->diag, DIAG_ERROR, key->pos, ctx,
+		                "unknown chapter '%s' (did you mean '%s'?)",
+		                key->text, hint);
+	else
+		diag_report_ctx(ld->diag, DIAG_ERROR, key->pos, ctx,
+		                "unknown chapter '%s'; layout %s has the chapters %s",
+		                key->text, l->name, chapter_headings(ld->a, l));
+}
+
+/* Reports chapter c written after a chapter the layout puts later
+ * (F-2), naming the order the format wants. */
+static void
+report_chapter_order(loader *ld, const ypair *pair, int c,
+                     const ypair *later, int later_index,
+                     const diag_context *ctx)
+{
+	const layout *l = ld->layout;
+
+	diag_report_ctx(ld->diag, DIAG_ERROR, pair->key->pos, ctx,
+	                "chapter '%s' is out of order: %s comes before %s "
+	                "(line %d)", pair->key->text, l->chapters[c].heading,
+	                l->chapters[later_index].heading, later->key->pos.line);
+}
+
 /* Matches the pairs of the chapters mapping to layout chapters: found[c]
- * receives the pair of chapter c.  Unknown keys and a chapter given twice
- * (by id and by alias) are errors. */
+ * receives the pair of chapter c.  Unknown keys, a chapter given twice
+ * (by id and by alias) and the first chapter out of the layout's order
+ * are errors; one misplaced chapter puts the others after it out of
+ * order too, so only the first is reported. */
 static void
 match_chapters(loader *ld, const ynode *chapters, const ypair **found)
 {
 	const layout *l = ld->layout;
+	diag_context ctx = { l->chapter_rule, NULL, NULL, NULL };
+	const ypair *latest = NULL;
+	int latest_index = -1;
+	bool misordered = false;
 	size_t i;
 
-	ynode_check_keys(chapters, chapter_keys(ld->a, l), "chapters", ld->diag);
 	for (i = 0; i < chapters->pair_count; i++) {
 		const ypair *pair = &chapters->pairs[i];
 		int c = find_chapter(l, pair->key->text);
 
-		if (c < 0)
+		if (c < 0) {
+			report_unknown_chapter(ld, pair->key, &ctx);
 			continue;
-		if (found[c] != NULL)
-			diag_error(ld->diag, pair->key->pos,
-			           "chapter %s is given twice (first at line %d)",
-			           l->chapters[c].id, found[c]->key->pos.line);
-		else
-			found[c] = pair;
+		}
+		if (found[c] != NULL) {
+			diag_report_ctx(ld->diag, DIAG_ERROR, pair->key->pos, &ctx,
+			                "chapter %s is given twice (first at line %d)",
+			                l->chapters[c].id, found[c]->key->pos.line);
+			continue;
+		}
+		found[c] = pair;
+		if (c < latest_index && !misordered)
+			report_chapter_order(ld, pair, c, latest, latest_index, &ctx);
+		misordered |= c < latest_index;
+		if (c > latest_index) {
+			latest = pair;
+			latest_index = c;
+		}
 	}
 }
 
@@ -740,6 +896,7 @@ load_chapters(loader *ld, const ynode *chapters)
 {
 	const layout *l = ld->layout;
 	const ypair **found;
+	diag_context ctx = { l->chapter_rule, NULL, NULL, NULL };
 	size_t c;
 
 	if (!ynode_expect(chapters, YNODE_MAPPING, "chapters", ld->diag))
@@ -748,9 +905,9 @@ load_chapters(loader *ld, const ynode *chapters)
 	match_chapters(ld, chapters, found);
 	for (c = 0; c < l->chapter_count; c++) {
 		if (found[c] == NULL)
-			diag_error(ld->diag, chapters->pos,
-			           "missing chapter '%s' (%s)", l->chapters[c].id,
-			           l->chapters[c].heading);
+			diag_report_ctx(ld->diag, DIAG_ERROR, chapters->pos, &ctx,
+			                "missing chapter '%s' (%s)", l->chapters[c].id,
+			                l->chapters[c].heading);
 		else
 			load_chapter(ld, (int)c, found[c]->key, found[c]->value);
 	}

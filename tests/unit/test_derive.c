@@ -545,6 +545,51 @@ test_targets(void **state)
 	capture_end(&c);
 }
 
+/* The exact decimals the checks compare with: notes ignored, decimals
+ * kept, 64-bit overflow refused. */
+static void
+test_exact_decimals(void **state)
+{
+	arena *a = arena_create();
+	exact_decimal x, y;
+
+	assert_true(exact_decimal_parse("4068.208", &x));
+	assert_int_equal(x.scaled, 40682080);
+	assert_int_equal(x.decimals, 3);
+	assert_true(exact_decimal_parse("22（其中修订 16 件）", &y));
+	assert_int_equal(y.scaled, 220000);
+	assert_true(exact_decimal_add(&x, y));
+	assert_string_equal(exact_decimal_format(a, x, VALUE_AMOUNT), "4090.208");
+	assert_string_equal(exact_decimal_format(a, y, VALUE_COUNT), "22");
+	assert_false(exact_decimal_parse("1.23456", &x));
+	assert_false(exact_decimal_parse("无", &x));
+	assert_false(exact_decimal_parse("99999999999999999999", &x));
+	assert_true(exact_decimal_parse("999999999999999.9999", &x));
+	assert_false(exact_decimal_add(&x, x));
+	arena_destroy(a);
+}
+
+/* A target that cannot be derived carries the table's value rule. */
+static void
+test_underivable_context(void **state)
+{
+	capture c;
+	const layout *l;
+	table_values *tv;
+
+	capture_begin(&c);
+	c.diag.format = DIAG_FORMAT_JSON;
+	l = load_amounts_layout(&c, "    values:\n",
+	                        "    value_rule: V-1\n    values:\n");
+	tv = empty_values(c.a, l);
+	give(tv, "甲", "收", "1");
+	assert_false(derive_table_values(c.a, tv, &c.diag));
+	assert_non_null(strstr(captured(&c), "\"rule\": \"V-1\", "
+	                       "\"table\": \"表甲\", \"row\": \"甲\", "
+	                       "\"table_column\": \"合计\""));
+	capture_end(&c);
+}
+
 int
 main(void)
 {
@@ -560,6 +605,8 @@ main(void)
 		cmocka_unit_test(test_underivable_reported),
 		cmocka_unit_test(test_sum_too_large),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_exact_decimals),
+		cmocka_unit_test(test_underivable_context),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,7 +197,8 @@ test_official_chapters(void **state)
 		const chapter_def *c = &l->chapters[i];
 		assert_string_equal(c->heading, headings[i]);
 		/* the id is the heading without its number and 、 */
-		assert_string_equal(c->id, strstr(headings[i], "、") + strlen("、"));
+		assert_string_equal(c->id,
+		                    strstr(headings[i], "、") + strlen("、"));
 		if (tables[i] == NULL)
 			assert_int_equal(c->table, -1);
 		else
@@ -388,6 +389,65 @@ test_official_sums(void **state)
 		assert_true(value_sum_applies_to_row(&t4->sums[0], &t4->value_rows[k]));
 	assert_false(t3->landscape);
 	assert_null(t3->caption);
+	run_end(&run);
+}
+
+/* The 2021 layout's rules (spec §10): names, checked sums, equalities,
+ * zero and text rules, outdated keys and the rule ids of the loader's
+ * own checks. */
+static void
+test_official_rules(void **state)
+{
+	load_run run;
+	const layout *l;
+	const table_def *t2, *t3, *t4;
+
+	run_begin(&run);
+	l = load_official(&run);
+	t2 = layout_find_table(l, "表二");
+	t3 = layout_find_table(l, "表三");
+	t4 = layout_find_table(l, "表四");
+	assert_string_equal(l->chapter_rule, "F-2");
+	assert_non_null(strstr(l->outdated_format, "国办公开办函〔2019〕60号"));
+	assert_string_equal(value_row_name(&t3->value_rows[0]), "一");
+	assert_string_equal(value_row_name(&t3->value_rows[23]), "（七）总计");
+	assert_string_equal(value_row_name(&t3->value_rows[2]), "予以公开");
+	assert_string_equal(t3->sums[0].rule, "T3-3");
+	assert_string_equal(t3->sums[1].rule, "T3-2");
+	assert_int_equal(t3->sums[1].level, DIAG_ERROR);
+	assert_string_equal(t4->sums[0].rule, "T4-1");
+	assert_string_equal(t2->value_rule, "T2-1");
+	assert_string_equal(t3->value_rule, "T3-5");
+	assert_string_equal(t4->value_rule, "T4-2");
+	assert_string_equal(t3->structure_rule, "F-1");
+	/* T3-1 and T3-4 */
+	assert_int_equal(t3->rules[0].kind, RULE_EQUAL);
+	assert_string_equal(t3->rules[0].id, "T3-1");
+	assert_false(t3->rules[0].per_row);
+	assert_int_equal(t3->rules[0].left_count, 2);
+	assert_string_equal(t3->rules[0].right[1].id, "结转下年度继续办理");
+	assert_true(t3->rules[1].right[0].previous);
+	assert_string_equal(t3->rules[1].right[0].id, "结转下年度继续办理");
+	/* T2-2, T2-3 and the fee */
+	assert_int_equal(t2->rules[0].level, DIAG_WARNING);
+	assert_true(t2->rules[0].per_row);
+	assert_int_equal(t2->rules[0].only_count, 2);
+	assert_true(t2->rules[0].right[2].negative);
+	assert_false(t2->rules[0].right[2].previous);
+	assert_int_equal(t2->rules[1].kind, RULE_ZERO);
+	assert_string_equal(t2->rules[1].zero_rows[0], "规章");
+	assert_string_equal(t2->rules[1].agency_suffixes[0], "街道办事处");
+	assert_int_equal(t2->rules[2].kind, RULE_TEXT);
+	assert_int_equal(t2->rules[2].group, 1);
+	/* T-1 on 表三: the zero phrase states 0 */
+	assert_int_equal(t3->rules[2].group, 3);
+	assert_int_equal(t3->rules[3].group, 0);
+	assert_string_equal(t3->rules[3].value, "0");
+	assert_int_equal(t4->rules[2].cell_count, 2);
+	/* F-1: the 2019 keys */
+	assert_non_null(layout_outdated_key(t2, "规范性文件"));
+	assert_non_null(layout_outdated_key(t3, "其他处理"));
+	assert_null(layout_outdated_key(t3, "其他"));
 	run_end(&run);
 }
 
@@ -780,6 +840,154 @@ test_sums_unusable(void **state)
 	run_end(&run);
 }
 
+/* sum_mini with rules after its sums: the first rule on line 26. */
+static const char *
+rule_mini(arena *a, const char *rules)
+{
+	return sum_mini(a, "      - {row: 总额, of: [甲, 乙]}\n",
+	                arena_printf(a, "      - {row: 总额, of: [甲, 乙]}\n"
+	                             "    rules:\n%s", rules));
+}
+
+/* Loads rule_mini and checks the exact messages (none: it loads). */
+static void
+expect_rules(const char *rules, const char *expected)
+{
+	load_run run;
+	const char *text;
+	const layout *l;
+
+	run_begin(&run);
+	text = rule_mini(run.a, rules);
+	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
+	assert_string_equal(run_messages(&run), expected ? expected : "");
+	if (expected == NULL)
+		assert_non_null(l);
+	else
+		assert_null(l);
+	run_end(&run);
+}
+
+/* The three rule shapes, sum ids and levels, names and outdated keys as
+ * loaded. */
+static void
+test_rules_parsed(void **state)
+{
+	load_run run;
+	const char *text;
+	const layout *l;
+	const table_def *t;
+
+	run_begin(&run);
+	text = rule_mini(run.a,
+		"      - {id: R-1, level: warning, for_each: column, left: [甲, 乙], right: [总额]}\n"
+		"      - {for_each: row, rows: [甲], left: [合计], right: [previous.合计, 收, -支], why: 因为}\n"
+		"      - {id: Z, zero: [甲], when_agency_ends_with: [街道办事处, 镇人民政府]}\n"
+		"      - {pattern: \"收入([0-9]+)元\", cell: [甲, 收]}\n"
+		"      - {pattern: \"无(收入)\", value: 0, cells: [[甲, 收], [乙, 收]]}\n"
+		"    outdated: {旧行: 新行}\n"
+		"    value_rule: V-1\n"
+		"    structure_rule: S-1\n");
+	text = replace_in(run.a, text, "{column: 合计, of: [收, 支]}",
+	                  "{id: S-2, level: warning, column: 合计, of: [收, 支]}");
+	text = replace_in(run.a, text, "rows: [甲,", "rows: [{id: 甲, name: 一},");
+	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
+	assert_string_equal(run_messages(&run), "");
+	assert_non_null(l);
+	t = &l->tables[0];
+	assert_string_equal(t->sums[0].rule, "S-2");
+	assert_int_equal(t->sums[0].level, DIAG_WARNING);
+	assert_null(t->sums[1].rule);
+	assert_int_equal(t->sums[1].level, DIAG_ERROR);
+	assert_string_equal(value_row_name(&t->value_rows[0]), "一");
+	assert_string_equal(value_row_name(&t->value_rows[1]), "乙");
+	assert_int_equal(t->value_rows[0].column_count, 3);
+	assert_int_equal(t->rule_count, 5);
+	assert_int_equal(t->rules[0].level, DIAG_WARNING);
+	assert_int_equal(t->rules[0].pos.line, 26);
+	assert_int_equal(t->rules[1].level, DIAG_ERROR);
+	assert_null(t->rules[1].id);
+	assert_string_equal(t->rules[1].why, "因为");
+	assert_true(t->rules[1].right[0].previous);
+	assert_string_equal(t->rules[1].right[0].id, "合计");
+	assert_true(t->rules[1].right[2].negative);
+	assert_string_equal(t->rules[1].right[2].id, "支");
+	assert_true(table_rule_applies_to_row(&t->rules[1], &t->value_rows[3]));
+	assert_int_equal(t->rules[2].agency_suffix_count, 2);
+	assert_int_equal(t->rules[3].group, 1);
+	assert_int_equal(t->rules[3].cell_count, 1);
+	assert_string_equal(t->rules[4].value, "0");
+	assert_int_equal(t->rules[4].cell_count, 2);
+	assert_string_equal(t->rules[4].cells[1].row, "乙");
+	assert_string_equal(layout_outdated_key(t, "旧行"), "新行");
+	assert_string_equal(t->value_rule, "V-1");
+	assert_string_equal(t->structure_rule, "S-1");
+	run_end(&run);
+}
+
+/* Rules that name what the table does not have, or have the wrong
+ * shape, are reported where they go wrong. */
+static void
+test_rules_errors(void **state)
+{
+	expect_rules("      - {level: fatal, for_each: column, left: [甲], "
+	             "right: [乙]}\n",
+	             "t.yaml:26:17: error: tables.表甲.rules[0].level must be "
+	             "error or warning, not 'fatal'\n");
+	expect_rules("      - {for_each: cell, left: [甲], right: [乙]}\n",
+	             "t.yaml:26:20: error: tables.表甲.rules[0].for_each must "
+	             "be row or column, not 'cell'\n");
+	expect_rules("      - {for_each: column, left: [甲, 丙], right: "
+	             "[previous.总数]}\n",
+	             "t.yaml:26:38: error: 表甲: rules[0]: undeclared value "
+	             "row '丙'\n"
+	             "t.yaml:26:50: error: 表甲: rules[0]: undeclared value "
+	             "row '总数' (did you mean '总额'?)\n");
+	expect_rules("      - {for_each: row, left: [收], right: [笔数]}\n",
+	             "t.yaml:26:44: error: 表甲: rules[0]: undeclared column "
+	             "'笔数'\n");
+	expect_rules("      - {for_each: row, columns: [收], left: [收], "
+	             "right: [支]}\n",
+	             "t.yaml:26:25: error: 表甲: rules[0]: a rule for each row "
+	             "lists rows:, not columns:\n");
+	expect_rules("      - {for_each: column, left: [], right: [甲]}\n",
+	             "t.yaml:26:34: error: tables.表甲.rules[0].left must not "
+	             "be empty\n");
+	expect_rules("      - {for_each: column, left: [甲], right: [乙], "
+	             "zeros: 1}\n",
+	             "t.yaml:26:51: error: unknown key 'zeros' in "
+	             "tables.表甲.rules[0]\n");
+	expect_rules("      - {zero: [丁]}\n",
+	             "t.yaml:26:9: error: tables.表甲.rules[0]: missing "
+	             "required key 'when_agency_ends_with'\n"
+	             "t.yaml:26:17: error: 表甲: rules[0]: undeclared value "
+	             "row '丁'\n");
+	expect_rules("      - {pattern: \"收入([0-9]+元\", cell: [甲, 收]}\n",
+	             "t.yaml:26:19: error: 表甲: rules[0]: pattern: Unmatched "
+	             "( or \\(\n");
+	expect_rules("      - {pattern: \"收入([0-9]+)元\", group: 2, cell: "
+	             "[甲, 收]}\n",
+	             "t.yaml:26:41: error: 表甲: rules[0]: the pattern has 1 "
+	             "capture group, not 2\n");
+	expect_rules("      - {pattern: 无收入, value: 一, cell: [甲, 收]}\n",
+	             "t.yaml:26:31: error: tables.表甲.rules[0].value must be "
+	             "a number ≥ 0, not '一'\n");
+	expect_rules("      - {pattern: 无收入, value: 0, group: 1, cell: [甲, "
+	             "收]}\n",
+	             "t.yaml:26:9: error: 表甲: rules[0] needs group or value, "
+	             "not both\n");
+	expect_rules("      - {pattern: 无收入, value: 0}\n",
+	             "t.yaml:26:9: error: 表甲: rules[0] needs either cell or "
+	             "cells\n");
+	expect_rules("      - {pattern: 无收入, value: 0, cell: [甲, 笔数]}\n",
+	             "t.yaml:26:44: error: 表甲: rules[0]: value row '甲' has "
+	             "no column '笔数'\n");
+	expect_rules("      - {pattern: 无收入, value: 0, cells: [[甲, 收], "
+	             "[丁, 收]]}\n",
+	             "t.yaml:26:51: error: 表甲: rules[0]: undeclared value "
+	             "row '丁'\n");
+}
+
 static void
 test_orientation_and_caption_errors(void **state)
 {
@@ -957,6 +1165,7 @@ main(void)
 		cmocka_unit_test(test_official_table4),
 		cmocka_unit_test(test_official_grids_tile),
 		cmocka_unit_test(test_official_sums),
+		cmocka_unit_test(test_official_rules),
 		cmocka_unit_test(test_official_note_and_caption_styles),
 		cmocka_unit_test(test_load_named),
 		cmocka_unit_test(test_mini_loads),
@@ -966,6 +1175,8 @@ main(void)
 		cmocka_unit_test(test_sums_bad_ids),
 		cmocka_unit_test(test_sums_bad_shapes),
 		cmocka_unit_test(test_sums_unusable),
+		cmocka_unit_test(test_rules_parsed),
+		cmocka_unit_test(test_rules_errors),
 		cmocka_unit_test(test_orientation_and_caption_errors),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_uncovered),

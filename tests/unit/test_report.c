@@ -568,7 +568,7 @@ test_unknown_chapter(void **state)
 {
 	expect_errors("  其他需要报告的事项: 无\n",
 	              "  其他需要报告的事项: 无\n  其它需要报告的事项: 无\n",
-	              "test.yaml:55:3: error: unknown key '其它需要报告的事项' in chapters "
+	              "test.yaml:55:3: error: unknown chapter '其它需要报告的事项' "
 	              "(did you mean '其他需要报告的事项'?)\n");
 }
 
