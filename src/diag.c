@@ -5,7 +5,11 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
 
 static const char *const severity_names[] = {
 	[DIAG_NOTE] = "note",
@@ -65,41 +69,58 @@ count(diag_sink *sink, diag_severity severity)
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped;
- * UTF-8 passes through. */
+ * UTF-8 passes through, and a byte that is not UTF-8 becomes U+FFFD, so
+ * that every line is valid JSON whatever a message quotes. */
 static void
 print_json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t len = strlen(s), i = 0;
 
-		if (c == '"' || c == '\\')
+	fputc('"', out);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t n = c < 0x80 ? 1 : utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0) {
+			fputs("\\ufffd", out);
+			n = 1;
+		} else if (c == '"' || c == '\\') {
 			fprintf(out, "\\%c", c);
-		else if (c == '\n')
+		} else if (c == '\n') {
 			fputs("\\n", out);
-		else if (c < 0x20)
+		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+		} else {
+			fwrite(s + i, 1, n, out);
+		}
+		i += n;
 	}
 	fputc('"', out);
 }
 
+/* "key": "value", or "key": null: every object has the same keys, so
+ * that a district system can read them without testing for each. */
 static void
 print_json_field(FILE *out, const char *key, const char *value)
 {
-	if (value == NULL)
-		return;
 	fprintf(out, ", \"%s\": ", key);
-	print_json_string(out, value);
+	if (value != NULL)
+		print_json_string(out, value);
+	else
+		fputs("null", out);
 }
 
 /* One object per line: file, line, column, severity, rule, table, row,
- * column, message. */
+ * table_column, message. */
 static void
 print_json(FILE *out, diag_severity severity, source_pos pos,
            const diag_context *ctx, const char *message)
 {
+	static const diag_context none = { NULL, NULL, NULL, NULL };
+
+	if (ctx == NULL)
+		ctx = &none;
 	fputs("{\"file\": ", out);
 	if (pos.file != NULL)
 		print_json_string(out, pos.file);
@@ -107,12 +128,10 @@ print_json(FILE *out, diag_severity severity, source_pos pos,
 		fputs("null", out);
 	fprintf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\"",
 	        pos.line, pos.column, severity_names[severity]);
-	if (ctx != NULL) {
-		print_json_field(out, "rule", ctx->rule);
-		print_json_field(out, "table", ctx->table);
-		print_json_field(out, "row", ctx->row);
-		print_json_field(out, "table_column", ctx->column);
-	}
+	print_json_field(out, "rule", ctx->rule);
+	print_json_field(out, "table", ctx->table);
+	print_json_field(out, "row", ctx->row);
+	print_json_field(out, "table_column", ctx->column);
 	fputs(", \"message\": ", out);
 	print_json_string(out, message);
 	fputs("}\n", out);

@@ -37,7 +37,7 @@ typedef struct diag_sink {
 } diag_sink;
 
 /* What a diagnostic is about, for readers that sort or filter them (the
- * JSON format prints every field; NULL fields are left out). */
+ * JSON format prints every field; a NULL field prints as null). */
 typedef struct diag_context {
 	const char *rule;  /* rule id from the layout, e.g. "T3-1" */
 	const char *table; /* e.g. "表三" */

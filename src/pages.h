@@ -16,6 +16,7 @@ typedef struct text_run {
 	double x, y;                 /* baseline origin of the first glyph */
 	double char_spacing;         /* extra pt after every glyph (PDF Tc) */
 	int rotation;                /* 0, or 90: turned counter-clockwise */
+	double gray;                 /* fill: 0 = black (the default), 1 = white */
 	const char *text;            /* UTF-8, no control characters */
 	size_t length;               /* bytes */
 } text_run;

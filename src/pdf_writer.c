@@ -67,6 +67,7 @@ typedef struct text_state {
 	HPDF_Font font;
 	double size;
 	double char_spacing;
+	double gray;             /* fill gray; PDF starts every page black (0) */
 	double x, y;             /* start of the current line, as libharu sees it */
 	bool matrix_set;         /* Tm was set absolutely (a rotated run came last) */
 } text_state;
@@ -225,9 +226,10 @@ run_is_valid(writer *w, size_t page_no, const text_run *run)
 	if (!(run->size > 0 && run->size <= 600) ||
 	    !(fabs(run->x) <= PDF_MAX_COORD && fabs(run->y) <= PDF_MAX_COORD) ||
 	    !(fabs(run->char_spacing) <= PDF_MAX_COORD) ||
+	    !(run->gray >= 0 && run->gray <= 1) ||
 	    (run->text == NULL && run->length > 0)) {
 		writer_error(w, "page %zu: text run has an invalid size, "
-		             "position or text", page_no);
+		             "position, gray or text", page_no);
 		return false;
 	}
 	return true;
@@ -603,8 +605,8 @@ draw_rules(writer *w, HPDF_Page hp, const page *pg, size_t page_no)
 	return haru_ok(w, s, "draw the rules");
 }
 
-/* Emits Tf and Tc only when they change from the previous run: they are
- * text state, which persists between runs inside one BT/ET. */
+/* Emits Tf, Tc and the fill gray only when they change from the previous
+ * run: they are state, which persists between runs inside one BT/ET. */
 static HPDF_STATUS
 set_run_state(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 {
@@ -619,6 +621,10 @@ set_run_state(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 	if (s == HPDF_OK && run->char_spacing != st->char_spacing) {
 		s = HPDF_Page_SetCharSpace(hp, (HPDF_REAL)run->char_spacing);
 		st->char_spacing = run->char_spacing;
+	}
+	if (s == HPDF_OK && run->gray != st->gray) {
+		s = HPDF_Page_SetGrayFill(hp, (HPDF_REAL)run->gray);
+		st->gray = run->gray;
 	}
 	return s;
 }
@@ -671,7 +677,7 @@ draw_run(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
 static bool
 draw_runs(writer *w, HPDF_Page hp, const page *pg)
 {
-	text_state st = { NULL, 0, 0, 0, 0, false };
+	text_state st = { NULL, 0, 0, 0, 0, 0, false };
 	HPDF_STATUS s;
 	size_t i;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check.h"
 #include "fonts.h"
 #include "output.h"
 #include "pdf_writer.h"
@@ -43,6 +44,12 @@ render_default_output(const char *input)
 	return out;
 }
 
+/* The page mark and the words the metadata of a draft carries. */
+#define DRAFT_MARK "草稿"
+#define DRAFT_GRAY 0.6
+
+/* The font set of the layout's roles, in role order, through fontconfig.
+ * NULL after diagnostics. */
 static font_set *
 resolve_fonts(arena *a, const layout *l, const char *data_dir,
               diag_sink *diag)
@@ -55,55 +62,92 @@ resolve_fonts(arena *a, const layout *l, const char *data_dir,
 	return font_set_resolve(data_dir, names, l->font_role_count, diag);
 }
 
+/* Draws doc into a PDF and writes it atomically; a draft says so in its
+ * title and keywords, so that it is not filed as the final report. */
 static bool
-write_pdf(arena *a, const report *r, const pages *doc, const char *output,
-          diag_sink *diag)
+write_pdf(arena *a, const report *r, const pages *doc,
+          const render_options *opt, diag_sink *diag)
 {
 	pdf_metadata meta = { 0 };
 	unsigned char *bytes = NULL;
 	size_t size = 0;
 	bool ok;
 
-	meta.title = r->title;
+	meta.title = opt->draft ? arena_printf(a, "%s（%s）", r->title, DRAFT_MARK)
+	    : r->title;
 	meta.author = r->agency;
 	meta.subject = r->title;
-	meta.keywords = arena_printf(a, "%d年, 政府信息公开年度报告", r->year);
+	meta.keywords = arena_printf(a, "%d年, 政府信息公开年度报告%s", r->year,
+	                             opt->draft ? ", " DRAFT_MARK : "");
 	meta.creator = "gkreport " GK_VERSION;
 	if (!pdf_write(doc, &meta, &bytes, &size, diag))
 		return false;
-	ok = output_write_atomic(output, bytes, size, diag);
+	ok = output_write_atomic(opt->output, bytes, size, diag);
 	free(bytes);
 	return ok;
+}
+
+/* The exit status the description's diagnostics call for: errors are
+ * bad input, warnings fail only under --strict. */
+static int
+input_status(const diag_sink *diag, bool strict)
+{
+	if (diag->errors > 0)
+		return EXIT_BAD_INPUT;
+	if (strict && diag->warnings > 0)
+		return EXIT_FAILURE_OTHER;
+	return EXIT_OK;
+}
+
+/* Loads the description and, with --previous, last year's through the
+ * same loader (its problems name its own file).  False after errors. */
+static bool
+load_reports(arena *a, const char *input, const render_options *opt,
+             const report **r, const report **previous, diag_sink *diag)
+{
+	*r = report_load_file(a, input, opt->data_dir, diag);
+	*previous = NULL;
+	if (opt->previous != NULL)
+		*previous = report_load_file(a, opt->previous, opt->data_dir,
+		                             diag);
+	return *r != NULL && (opt->previous == NULL || *previous != NULL);
+}
+
+/* Lays out a loaded and checked report and writes it when the checks
+ * passed or a draft is wanted.  Returns the exit status. */
+static int
+lay_out_and_write(arena *a, const report *r, const render_options *opt,
+                  diag_sink *diag)
+{
+	static const page_mark draft_mark = { DRAFT_MARK, DRAFT_GRAY };
+	int had_errors = diag->errors > 0;
+	font_set *fonts = resolve_fonts(a, r->layout, opt->data_dir, diag);
+	const pages *doc;
+	int status;
+
+	if (fonts == NULL)
+		return had_errors ? EXIT_BAD_INPUT : EXIT_FAILURE_OTHER;
+	doc = typeset_report(a, r, fonts, opt->draft ? &draft_mark : NULL, diag);
+	status = doc == NULL ? EXIT_BAD_INPUT : input_status(diag, opt->strict);
+	if (doc != NULL && opt->output != NULL &&
+	    (status == EXIT_OK || opt->draft) &&
+	    !write_pdf(a, r, doc, opt, diag) && status == EXIT_OK)
+		status = EXIT_FAILURE_OTHER;
+	font_set_free(fonts);
+	return status;
 }
 
 int
 render_report(const char *input, const render_options *opt, diag_sink *diag)
 {
 	arena *a = arena_create();
-	font_set *fonts = NULL;
-	const report *r;
-	const pages *doc;
-	int status = EXIT_OK;
+	const report *r, *previous;
+	int status = EXIT_BAD_INPUT;
 
-	r = report_load_file(a, input, opt->data_dir, diag);
-	if (r == NULL) {
-		status = EXIT_BAD_INPUT;
-		goto done;
+	if (load_reports(a, input, opt, &r, &previous, diag)) {
+		check_report(r, previous, diag);
+		status = lay_out_and_write(a, r, opt, diag);
 	}
-	fonts = resolve_fonts(a, r->layout, opt->data_dir, diag);
-	if (fonts == NULL) {
-		status = EXIT_FAILURE_OTHER;
-		goto done;
-	}
-	doc = typeset_report(a, r, fonts, diag);
-	if (doc == NULL) {
-		status = EXIT_BAD_INPUT;
-		goto done;
-	}
-	if (opt->output != NULL && !write_pdf(a, r, doc, opt->output, diag))
-		status = EXIT_FAILURE_OTHER;
-done:
-	font_set_free(fonts);
 	arena_destroy(a);
 	return status;
 }

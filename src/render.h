@@ -12,16 +12,22 @@
 /* Exit statuses, as gkreport(1) documents them. */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAILURE_OTHER = 1,      /* fonts, I/O, the PDF writer */
+	EXIT_FAILURE_OTHER = 1,      /* fonts, I/O, the PDF writer; warnings with --strict */
 	EXIT_BAD_INPUT = 2           /* the description or its layout */
 };
 
 typedef struct render_options {
 	const char *data_dir;        /* holds layouts/ and fonts/ */
 	const char *output;          /* NULL = do not write (check) */
+	const char *previous;        /* last year's description, NULL = none */
+	bool strict;                 /* warnings fail too: exit 1, no PDF */
+	bool draft;                  /* write even so, every page marked 草稿 */
 } render_options;
 
-/* Renders input; returns an exit status. */
+/* Loads input (and opt->previous), checks it against its layout's rules,
+ * lays it out and, when nothing failed (or opt->draft), writes the PDF.
+ * Returns the exit status: 2 on any error in the input, 1 on warnings
+ * with opt->strict or on a failure that is not the input's, else 0. */
 int render_report(const char *input, const render_options *opt,
                   diag_sink *diag);
 

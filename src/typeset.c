@@ -588,6 +588,17 @@ paginate_items(paginator *pg)
 
 /* ---- page numbers ---- */
 
+/* A builder holding a finished page's content, to append to it. */
+static void
+reopen_page(typesetter *ts, const page *p, page_builder *b)
+{
+	b->arena = ts->arena;
+	b->runs = p->runs;
+	b->run_count = b->run_capacity = p->run_count;
+	b->rules = p->rules;
+	b->rule_count = b->rule_capacity = p->rule_count;
+}
+
 static void
 add_page_number(typesetter *ts, page *p, size_t number)
 {
@@ -630,14 +641,70 @@ add_page_number(typesetter *ts, page *p, size_t number)
 		mid = (y0 + y1) / 2000.0 * size;
 	baseline = g->height - g->margin_top - g->text_height - ps->below_text
 	    - mid;
-	b.arena = ts->arena;
-	b.runs = p->runs;
-	b.run_count = b.run_capacity = p->run_count;
-	b.rules = p->rules;
-	b.rule_count = b.rule_capacity = p->rule_count;
+	reopen_page(ts, p, &b);
 	emit_line(&b, &m, &line, x, left, baseline);
-	p->runs = b.runs;
-	p->run_count = b.run_count;
+	page_builder_finish(&b, p);
+}
+
+/* ---- the page mark (a draft's 草稿) ---- */
+
+/* Size of the mark against the title's (at most half the top margin, so
+ * that it stays clear of the text), and the gap between its characters in
+ * em: large, spaced out like a stamp. */
+#define MARK_SCALE 1.5
+#define MARK_MARGIN_SHARE 0.5
+#define MARK_SPACING_EM 1.0
+
+/* Measures the mark once for all pages: one run of the title's font,
+ * centred in the 天头.  False after diagnostics. */
+static bool
+build_mark_run(typesetter *ts, const page_mark *mark, text_run *run)
+{
+	const page_geometry *g = &ts->layout->page;
+	int role = ts->layout->styles[STYLE_TITLE].font_role;
+	double size = fmin(role_size(ts, role) * MARK_SCALE,
+	                   g->margin_top * MARK_MARGIN_SHARE);
+	double spacing = MARK_SPACING_EM * size, width = 0;
+	measured_text m;
+
+	if (!measure_text(ts->arena, mark->text, role_face(ts, role),
+	                  ts->font_of_role[role], size, source_pos_file(NULL),
+	                  "page mark", ts->diag, &m))
+		return false;
+	for (size_t i = 0; i < m.count; i++)
+		width += m.chars[i].advance + (i + 1 < m.count ? spacing : 0);
+	*run = (text_run){ 0 };
+	run->font = m.font;
+	run->size = size;
+	run->char_spacing = m.count > 1 ? spacing : 0;
+	run->gray = mark->gray;
+	run->x = g->margin_left + (g->text_width - width) / 2;
+	/* the em box's centre (ascent 0.88 em) on the margin's centre line */
+	run->y = g->height - g->margin_top / 2 - (ASCENT_RATIO - 0.5) * size;
+	run->text = m.text;
+	run->length = m.offsets[m.count];
+	return true;
+}
+
+/* Adds the mark to every page; the PDF writer draws runs in order, so it
+ * goes last and changes the fill gray for itself alone. */
+static void
+add_page_marks(typesetter *ts, page *list, size_t count, const page_mark *mark)
+{
+	text_run run;
+	page_builder b;
+
+	if (mark == NULL || mark->text == NULL)
+		return;
+	if (!build_mark_run(ts, mark, &run)) {
+		ts->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		reopen_page(ts, &list[i], &b);
+		page_add_run(&b, &run);
+		page_builder_finish(&b, &list[i]);
+	}
 }
 
 /* One PDF font per distinct file and face: roles that share a face (body,
@@ -669,7 +736,7 @@ map_fonts(typesetter *ts)
 
 const pages *
 typeset_report(arena *a, const report *r, const font_set *fonts,
-               diag_sink *diag)
+               const page_mark *mark, diag_sink *diag)
 {
 	typesetter ts = { 0 };
 	paginator pg;
@@ -694,6 +761,7 @@ typeset_report(arena *a, const report *r, const font_set *fonts,
 	paginate_items(&pg);
 	for (size_t i = 0; i < pg.page_count; i++)
 		add_page_number(&ts, &pg.pages[i], i + 1);
+	add_page_marks(&ts, pg.pages, pg.page_count, mark);
 	if (!ts.ok)
 		return NULL;
 	out = arena_alloc(a, sizeof(*out));

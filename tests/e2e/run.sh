@@ -138,6 +138,12 @@ check "--help" "$gk" --help
 # --- tables: order, breaks, derived totals, large values, landscape -------
 . "$here/tables.sh"
 
+# --- a year's work: init, --previous, --strict, --draft, --format json ------
+. "$here/workflow.sh"
+
+# --- the diagnostics corpus: one seeded error per description, exact output --
+. "$root/tests/check/corpus.sh"
+
 # --- bad input: message with file:line:col, exit 2, no PDF left behind -------
 . "$here/bad_input.sh"
 
