@@ -39,11 +39,21 @@ typedef struct page_font {
 	int face_index;
 } page_font;
 
+/* A bookmark: a heading and where it stands. */
+typedef struct outline_entry {
+	int level;                   /* 1 = chapter (一、), 2 = sub-heading (（一）) */
+	const char *title;           /* UTF-8, as printed */
+	size_t page;                 /* index into pages.items */
+	double top;                  /* top of the heading's line, PDF user space */
+} outline_entry;
+
 typedef struct pages {
 	page *items;
 	size_t count;
 	const page_font *fonts;
 	size_t font_count;
+	const outline_entry *outline;  /* in document order */
+	size_t outline_count;
 } pages;
 
 /* Collects the content of one page while it is being laid out. */

@@ -16,12 +16,47 @@
 #include "diag.h"
 #include "pages.h"
 
+typedef enum pdf_conformance {
+	PDF_PLAIN,                   /* every PDF: metadata, outline, /ID, no dates from the clock */
+	PDF_A_1B,                    /* ISO 19005-1 level B (--archive) */
+	PDF_A_3B                     /* ISO 19005-3 level B with associated files (--attach-source) */
+} pdf_conformance;
+
+/* A moment with its offset from UTC, written as D:YYYYMMDDHHmmSS+HH'mm'
+ * and 2025-01-20T00:00:00+08:00 in XMP (never 'Z'). */
+typedef struct pdf_date {
+	int year, month, day;
+	int hour, minute, second;
+	int utc_offset_minutes;      /* e.g. 480 for China Standard Time */
+} pdf_date;
+
+/* A file embedded as an associated file (PDF/A-3: /AF, /AFRelationship). */
+typedef struct pdf_attachment {
+	const char *name;            /* file name shown and extracted, UTF-8 */
+	const char *mime;            /* e.g. "application/yaml" */
+	const char *description;     /* e.g. "报告描述（源文件）" */
+	const char *relationship;    /* "Source", "Data", ... */
+	const unsigned char *data;
+	size_t size;
+} pdf_attachment;
+
 typedef struct pdf_metadata {
 	const char *title;
 	const char *author;
 	const char *subject;
 	const char *keywords;
 	const char *creator;         /* e.g. "gkreport 0.1.0" */
+	bool has_dates;
+	pdf_date created;            /* from the description (or SOURCE_DATE_EPOCH) */
+	pdf_date modified;
+	/* The document /ID is the MD5 of these bytes (the inputs: description,
+	 * layout, font identities), so equal inputs give equal files. */
+	const unsigned char *id_source;
+	size_t id_source_size;
+	pdf_conformance conformance;
+	const pdf_attachment *attachments;  /* only with PDF_A_3B */
+	size_t attachment_count;
+	const char *language;        /* e.g. "zh-CN" */
 } pdf_metadata;
 
 /* Writes doc as a PDF into a malloc'd buffer (*out, *out_size; the caller

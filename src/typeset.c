@@ -35,6 +35,8 @@ typedef struct item {
 	double space_before;         /* dropped at the top of a page */
 	double space_after;          /* dropped at the bottom of a page */
 	bool keep_with_next;
+	int outline_level;           /* the first line of a heading: its bookmark level */
+	const char *outline_title;
 	page_builder content;        /* ITEM_LINE: x absolute, y = baseline below the slot top */
 	const table_box *table;      /* ITEM_TABLE */
 } item;
@@ -326,6 +328,10 @@ set_block(typesetter *ts, const block *b)
 		set_text(ts, b->text, b->level == 1 ? STYLE_HEADING1
 		                                    : STYLE_HEADING2,
 		         b->pos, block_context(b), NULL, false);
+		if (ts->item_count > before) {
+			ts->items[before].outline_level = b->level;
+			ts->items[before].outline_title = b->text;
+		}
 		break;
 	case BLOCK_PARAGRAPH:
 		set_text(ts, b->text, STYLE_PARAGRAPH, b->pos, block_context(b),
@@ -354,6 +360,8 @@ typedef struct paginator {
 	page *pages;
 	size_t page_count, page_capacity;
 	page_builder current;
+	outline_entry *outline;
+	size_t outline_count, outline_capacity;
 	double used;                 /* height used on the current page */
 	bool empty;                  /* nothing placed on the current page yet */
 } paginator;
@@ -430,6 +438,27 @@ keep_chain_height(const typesetter *ts, size_t i)
 	return h;
 }
 
+/* Bookmarks a heading at the place it is drawn. */
+static void
+add_outline_entry(paginator *pg, const item *it, double top)
+{
+	outline_entry *e;
+
+	if (it->outline_level == 0)
+		return;
+	if (pg->outline_count == pg->outline_capacity) {
+		size_t cap = pg->outline_capacity ? pg->outline_capacity * 2 : 16;
+		pg->outline = arena_grow(pg->ts->arena, pg->outline,
+		                         pg->outline_count, cap, sizeof(*pg->outline));
+		pg->outline_capacity = cap;
+	}
+	e = &pg->outline[pg->outline_count++];
+	e->level = it->outline_level;
+	e->title = it->outline_title;
+	e->page = pg->page_count;
+	e->top = top;
+}
+
 static void
 place_line(paginator *pg, const item *it)
 {
@@ -438,6 +467,7 @@ place_line(paginator *pg, const item *it)
 	if (!pg->empty)
 		pg->used += it->space_before;
 	top = text_top(pg) - pg->used;
+	add_outline_entry(pg, it, top);
 	for (size_t k = 0; k < it->content.run_count; k++) {
 		text_run run = it->content.runs[k];
 
@@ -519,6 +549,7 @@ place_landscape_table(paginator *pg, const table_box *t, const item *lead,
 		finish_page(pg);
 	page_builder_init(&frame, pg->ts->arena);
 	for (size_t k = 0; k < lead_count; k++) {
+		add_outline_entry(pg, &lead[k], g->height - g->margin_top);
 		for (size_t j = 0; j < lead[k].content.run_count; j++) {
 			text_run run = lead[k].content.runs[j];
 
@@ -769,5 +800,7 @@ typeset_report(arena *a, const report *r, const font_set *fonts,
 	out->count = pg.page_count;
 	out->fonts = ts.fonts;
 	out->font_count = ts.font_count;
+	out->outline = pg.outline;
+	out->outline_count = pg.outline_count;
 	return out;
 }
