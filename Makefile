@@ -28,7 +28,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SANITIZE  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
-.PHONY: all deps test-deps demo test unit e2e test-asan install clean
+.PHONY: all deps test-deps demo test unit e2e pdfa-checker test-asan install clean
 .SUFFIXES:
 
 all: $(B)/gkreport
@@ -70,8 +70,12 @@ e2e: $(B)/gkreport
 	@GKREPORT=$(CURDIR)/$(B)/gkreport sh tests/e2e/run.sh
 
 test: test-deps
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e pdfa-checker
 	@$(MAKE) --no-print-directory test-asan
+
+# the PDF/A checker's own tests: each broken fixture rejected with its clause
+pdfa-checker:
+	@sh tests/pdfa/run.sh
 
 test-asan:
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS='$(SANITIZE)' \

@@ -10,7 +10,7 @@ build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-de
 libyaml-dev libharfbuzz-dev libcmocka-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
 fonts-wqy-zenhei"
-test_packages="poppler-utils qpdf mupdf-tools"
+test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free"
 
 case "${1:-build}" in
 build) wanted=$build_packages ;;
