@@ -2,14 +2,16 @@
 #
 #   make            build build/gkreport
 #   make demo       render samples/*.yaml to out/*.pdf
-#   make test       unit and end-to-end tests, plain and under ASan+UBSan
+#   make test       unit, end-to-end and bad-input tests, plain and under
+#                   ASan+UBSan, and a short run of every fuzz target
+#   make fuzz       run every fuzz target FUZZ_SECONDS seconds (default 60)
 #   make install    PREFIX=/usr/local
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DATADIR  ?= $(CURDIR)
 
-PKGS      = freetype2 fontconfig yaml-0.1 harfbuzz harfbuzz-subset
+PKGS      = freetype2 fontconfig yaml-0.1 harfbuzz harfbuzz-subset libqpdf
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,7 +30,8 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SANITIZE  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
-.PHONY: all deps test-deps demo test unit e2e pdfa-checker test-asan install clean
+.PHONY: all deps test-deps demo test unit e2e bad pdfa-checker test-asan install clean \
+        fuzz fuzz-build fuzz-smoke
 .SUFFIXES:
 
 all: $(B)/gkreport
@@ -69,9 +72,14 @@ unit: $(UNIT_BIN)
 e2e: $(B)/gkreport
 	@GKREPORT=$(CURDIR)/$(B)/gkreport sh tests/e2e/run.sh
 
+# the bad-input corpus: each case's exact diagnostic, exit status, no file left
+bad: $(B)/gkreport
+	@GKREPORT=$(CURDIR)/$(B)/gkreport sh tests/bad/run.sh
+
 test: test-deps
-	@$(MAKE) --no-print-directory unit e2e pdfa-checker
+	@$(MAKE) --no-print-directory unit e2e bad pdfa-checker
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 # the PDF/A checker's own tests: each broken fixture rejected with its clause
 pdfa-checker:
@@ -79,7 +87,43 @@ pdfa-checker:
 
 test-asan:
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS='$(SANITIZE)' \
-		unit e2e
+		unit e2e bad
+
+# libFuzzer targets (tests/fuzz/), built with clang into $(FB) with the
+# library sources instrumented; render needs every module, the others
+# only the loaders, checker and line breaker.
+FUZZ_CC      ?= clang-14
+FB           ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS  = report layout linebreak render
+FUZZ_CORE     = arena diag utf8 yaml_tree layout report derive check linebreak
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $$(pkg-config --cflags $(PKGS)) -DGK_VERSION='"$(VERSION)"' \
+                -DGK_DATA_DIR='"$(DATADIR)"'
+FUZZ_CORE_OBJ = $(FUZZ_CORE:%=$(FB)/obj/%.o)
+FUZZ_ALL_OBJ  = $(SRC:src/%.c=$(FB)/obj/%.o)
+
+$(FB)/obj/%.o: src/%.c src/*.h | $(FB)/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FB)/fuzz_render: tests/fuzz/fuzz_render.c tests/fuzz/fuzz_common.h $(FUZZ_ALL_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -fsanitize=fuzzer $< $(FUZZ_ALL_OBJ) $(LIBS) -o $@
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_CORE_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -fsanitize=fuzzer $< $(FUZZ_CORE_OBJ) \
+		$$(pkg-config --libs yaml-0.1) -lm -o $@
+
+$(FB)/obj:
+	mkdir -p $@
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FB)/fuzz_%)
+
+fuzz: fuzz-build
+	@FB=$(FB) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@FB=$(FB) sh tests/fuzz/run.sh 10 $(FUZZ_TARGETS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gkreport/layouts \

@@ -7,10 +7,10 @@
 set -eu
 
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
-libyaml-dev libharfbuzz-dev libcmocka-dev
+libyaml-dev libharfbuzz-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
-fonts-wqy-zenhei"
-test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free"
+fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free"
+test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free clang-14 libclang-rt-14-dev"
 
 case "${1:-build}" in
 build) wanted=$build_packages ;;

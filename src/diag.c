@@ -48,10 +48,21 @@ print_position(FILE *out, source_pos pos)
 		fprintf(out, "%s:%d:%d", pos.file, pos.line, pos.column);
 }
 
+/* Past this many errors the rest are counted but not printed: a file with
+ * a million duplicate keys must not print a million lines. */
+#define DIAG_MAX_PRINTED_ERRORS 1000
+
 /* Counts the diagnostic; false when it is not to be printed. */
 static bool
 count(diag_sink *sink, diag_severity severity)
 {
+	if (severity == DIAG_ERROR && sink->errors >= DIAG_MAX_PRINTED_ERRORS) {
+		if (sink->errors++ == DIAG_MAX_PRINTED_ERRORS && sink->stream)
+			fprintf(sink->stream, "gkreport: error: more than %d "
+			        "errors; the rest are not shown\n",
+			        DIAG_MAX_PRINTED_ERRORS);
+		return false;
+	}
 	switch (severity) {
 	case DIAG_ERROR:
 		sink->errors++;

@@ -5,6 +5,10 @@
  * different threads share no mutable state.  Families are looked up with
  * FcFontList, never FcFontMatch: a match always substitutes something,
  * and a silent substitute is exactly what a role list must not get.
+ *
+ * A set records each file and face index once (an open_face) and opens
+ * it when a role first needs it: the first face of every role at once,
+ * the rest of a chain on the first character looked up in it.
  */
 #include "fonts.h"
 
@@ -34,17 +38,40 @@ typedef struct advance_slot {
 	int advance;
 } advance_slot;
 
+/* One face of one file, recorded once per set and shared by every role
+ * whose chain holds it. */
+typedef struct open_face {
+	const char *path;
+	int index;
+	bool tried;                 /* opening was attempted */
+	FT_Face ft;                 /* NULL until opened, or when unusable */
+	font_outline outline;
+	const char *why;            /* why it cannot be used */
+	advance_slot *cache;        /* ADVANCE_CACHE_SIZE entries, once open */
+} open_face;
+
+/* A face as one role uses it. */
 typedef struct face_slot {
 	font_face face;             /* first: a font_face * is a face_slot * */
+	open_face *file;
+	const char *label;          /* the roles.yaml entry that named it */
 	const char *wanted;         /* first official entry, for the warning */
-	advance_slot *cache;        /* ADVANCE_CACHE_SIZE entries */
 } face_slot;
+
+/* A role's faces, in the order a character looks for its glyph. */
+typedef struct role_chain {
+	face_slot **slots;
+	size_t count;
+} role_chain;
 
 struct font_set {
 	arena *arena;
 	FT_Library ft;
 	FcConfig *fc;               /* created on the first family lookup */
-	face_slot **faces;
+	open_face **files;          /* every face named so far */
+	size_t file_count;
+	role_chain *roles;          /* lazily opened state lives behind this
+	                               pointer, so a const set can open faces */
 	size_t count;
 };
 
@@ -68,6 +95,13 @@ typedef struct role_def {
 	const char *package;        /* may be NULL */
 } role_def;
 
+/* roles.yaml, parsed: its roles and the shared fallback list. */
+typedef struct roles_file {
+	role_def *roles;
+	size_t count;
+	role_def fallback;          /* entries only; count 0 when absent */
+} roles_file;
+
 /* A face fontconfig lists for a family, with its sort keys. */
 typedef struct candidate {
 	const char *family;
@@ -76,6 +110,7 @@ typedef struct candidate {
 	int index;
 	int weight_distance;        /* |weight - FC_WEIGHT_REGULAR| */
 	bool italic;
+	bool truetype;              /* fontconfig reports TrueType outlines */
 } candidate;
 
 /* ------------------------------------------------------------------ */
@@ -225,37 +260,14 @@ font_set_free(font_set *set)
 	arena_destroy(set->arena);
 }
 
-/* set_add_face:
- * Wraps an open FT_Face that classified as TrueType into the set. */
-static face_slot *
-set_add_face(font_set *set, FT_Face ft, const char *path, int index)
-{
-	face_slot *slot = arena_alloc(set->arena, sizeof(*slot));
-	font_face *f = &slot->face;
-
-	slot->cache = arena_calloc(set->arena, ADVANCE_CACHE_SIZE,
-	                           sizeof(*slot->cache));
-	f->path = arena_strdup(set->arena, path);
-	f->face_index = index;
-	f->outline = OUTLINE_TRUETYPE;
-	f->units_per_em = ft->units_per_EM;
-	f->family = arena_strdup(set->arena, ft->family_name ? ft->family_name : "");
-	f->style = arena_strdup(set->arena, ft->style_name ? ft->style_name : "");
-	f->ft_face = ft;
-	set->faces = arena_grow(set->arena, set->faces, set->count,
-	                        set->count + 1, sizeof(*set->faces));
-	set->faces[set->count++] = slot;
-	return slot;
-}
-
 /* usable_face:
  * Opens and checks a face; returns it only if TrueType with a Unicode map,
  * else NULL with *why (and *outline) set. */
 static FT_Face
-usable_face(font_set *set, const char *path, int index, font_outline *outline,
+usable_face(FT_Library lib, const char *path, int index, font_outline *outline,
             const char **why)
 {
-	FT_Face ft = open_ft_face(set->ft, path, index, why);
+	FT_Face ft = open_ft_face(lib, path, index, why);
 
 	*outline = OUTLINE_OTHER;
 	if (ft == NULL)
@@ -275,31 +287,136 @@ usable_face(font_set *set, const char *path, int index, font_outline *outline,
 	return NULL;
 }
 
+/* set_file:
+ * The set's record of face index of path, made on first mention without
+ * opening it, so that every role naming the face shares one FT_Face. */
+static open_face *
+set_file(font_set *set, const char *path, int index)
+{
+	open_face *f;
+	size_t i;
+
+	for (i = 0; i < set->file_count; i++)
+		if (set->files[i]->index == index &&
+		    strcmp(set->files[i]->path, path) == 0)
+			return set->files[i];
+	f = arena_alloc(set->arena, sizeof(*f));
+	f->path = arena_strdup(set->arena, path);
+	f->index = index;
+	set->files = arena_grow(set->arena, set->files, set->file_count,
+	                        set->file_count + 1, sizeof(*set->files));
+	set->files[set->file_count++] = f;
+	return f;
+}
+
+/* file_open:
+ * Opens a recorded face the first time it is needed; false (f->why says
+ * why) when it cannot be used.  Later calls only report the outcome. */
+static bool
+file_open(FT_Library lib, arena *a, open_face *f)
+{
+	if (!f->tried) {
+		f->tried = true;
+		f->ft = usable_face(lib, f->path, f->index, &f->outline, &f->why);
+		if (f->ft != NULL)
+			f->cache = arena_calloc(a, ADVANCE_CACHE_SIZE,
+			                        sizeof(*f->cache));
+	}
+	return f->ft != NULL;
+}
+
+/* new_slot:
+ * A role's use of a recorded face.  family and style may be NULL: an
+ * entry naming a file learns them when the file is opened. */
+static face_slot *
+new_slot(arena *a, open_face *file, const char *family, const char *style,
+         const char *label)
+{
+	face_slot *slot = arena_alloc(a, sizeof(*slot));
+	font_face *f = &slot->face;
+
+	slot->file = file;
+	slot->label = label;
+	f->path = file->path;
+	f->face_index = file->index;
+	f->outline = OUTLINE_TRUETYPE;
+	f->family = family;
+	f->style = style;
+	return slot;
+}
+
+/* slot_sync:
+ * Copies what opening the file learnt (the FT_Face, units per em, names
+ * not known before) into the role's view of it. */
+static void
+slot_sync(arena *a, face_slot *slot)
+{
+	FT_Face ft = slot->file->ft;
+	font_face *f = &slot->face;
+
+	if (ft == NULL || f->ft_face != NULL)
+		return;
+	f->ft_face = ft;
+	f->units_per_em = ft->units_per_EM;
+	if (f->family == NULL)
+		f->family = arena_strdup(a, ft->family_name ? ft->family_name : "");
+	if (f->style == NULL)
+		f->style = arena_strdup(a, ft->style_name ? ft->style_name : "");
+}
+
+/* chain_add:
+ * Appends slot to a role's chain. */
+static void
+chain_add(arena *a, role_chain *chain, face_slot *slot)
+{
+	chain->slots = arena_grow(a, chain->slots, chain->count,
+	                          chain->count + 1, sizeof(*chain->slots));
+	chain->slots[chain->count++] = slot;
+}
+
+/* chain_has:
+ * Whether the chain already holds file's face (a face appears once). */
+static bool
+chain_has(const role_chain *chain, const open_face *file)
+{
+	size_t i;
+
+	for (i = 0; i < chain->count; i++)
+		if (chain->slots[i]->file == file)
+			return true;
+	return false;
+}
+
 /* font_set_open_file:
  * A one-face set for a file named directly; errors name the file. */
 font_set *
 font_set_open_file(const char *path, int face_index, diag_sink *diag)
 {
 	font_set *set = set_create(diag);
-	font_outline outline;
-	const char *why = NULL;
-	FT_Face ft;
+	open_face *file;
+	face_slot *slot;
 
 	if (set == NULL)
 		return NULL;
-	ft = usable_face(set, path, face_index, &outline, &why);
-	if (ft == NULL) {
+	file = set_file(set, path, face_index);
+	if (!file_open(set->ft, set->arena, file)) {
 		diag_error(diag, source_pos_file(path),
-		           "cannot use face %d as a font: %s", face_index, why);
+		           "cannot use face %d as a font: %s", face_index,
+		           file->why);
 		font_set_free(set);
 		return NULL;
 	}
-	set_add_face(set, ft, path, face_index)->face.role = "file";
+	slot = new_slot(set->arena, file, NULL, NULL, path);
+	slot_sync(set->arena, slot);
+	slot->face.role = "file";
+	set->roles = arena_calloc(set->arena, 1, sizeof(*set->roles));
+	chain_add(set->arena, &set->roles[0], slot);
+	set->count = 1;
 	return set;
 }
 
 /* font_set_count:
- * Number of faces (one per requested role). */
+ * Number of roles (one chain per requested role). */
 size_t
 font_set_count(const font_set *set)
 {
@@ -307,11 +424,72 @@ font_set_count(const font_set *set)
 }
 
 /* font_set_face:
- * Face i, in the order the roles were requested; NULL if out of range. */
+ * The first face of role i, in the order the roles were requested; NULL
+ * if out of range. */
 const font_face *
 font_set_face(const font_set *set, size_t i)
 {
-	return i < set->count ? &set->faces[i]->face : NULL;
+	return i < set->count ? &set->roles[i].slots[0]->face : NULL;
+}
+
+/* font_set_chain_length:
+ * How many faces role's chain holds, opened or not. */
+size_t
+font_set_chain_length(const font_set *set, size_t role)
+{
+	return role < set->count ? set->roles[role].count : 0;
+}
+
+/* font_set_chain_face:
+ * Face k of role's chain, opening its file on first use.  The set is
+ * const to callers: opening writes only behind set->roles and set->files,
+ * the lazy state the set's one thread owns. */
+const font_face *
+font_set_chain_face(const font_set *set, size_t role, size_t k)
+{
+	face_slot *slot;
+
+	if (role >= set->count || k >= set->roles[role].count)
+		return NULL;
+	slot = set->roles[role].slots[k];
+	if (!file_open(set->ft, set->arena, slot->file))
+		return NULL;
+	slot_sync(set->arena, slot);
+	return &slot->face;
+}
+
+/* font_set_face_for_char:
+ * Walks role's chain in order; a face has cp when it gives it a measurable
+ * glyph, the same test measuring applies. */
+int
+font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
+                       const font_face **face)
+{
+	size_t k, n = font_set_chain_length(set, role);
+
+	for (k = 0; k < n; k++) {
+		const font_face *f = font_set_chain_face(set, role, k);
+
+		if (f != NULL && font_advance(f, cp) >= 0) {
+			*face = f;
+			return (int)k;
+		}
+	}
+	*face = NULL;
+	return -1;
+}
+
+/* font_set_open_count:
+ * Faces opened so far, each file and index counted once. */
+size_t
+font_set_open_count(const font_set *set)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->file_count; i++)
+		if (set->files[i]->ft != NULL)
+			n++;
+	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -362,8 +540,9 @@ measure_advance(const font_face *face, uint32_t cp)
 }
 
 /* font_advance:
- * Cached advance (direct-mapped, keyed by cp + 1).  The cache is the only
- * state it writes: a face is owned by one set, and a set by one thread. */
+ * Cached advance (direct-mapped, keyed by cp + 1), one cache per opened
+ * face shared by the roles using it.  The cache is the only state it
+ * writes: a face is owned by one set, and a set by one thread. */
 int
 font_advance(const font_face *face, uint32_t cp)
 {
@@ -372,7 +551,7 @@ font_advance(const font_face *face, uint32_t cp)
 
 	if (cp > MAX_CODE_POINT)
 		return -1;
-	entry = &slot->cache[(cp * 2654435761u) >> (32 - ADVANCE_CACHE_BITS)];
+	entry = &slot->file->cache[(cp * 2654435761u) >> (32 - ADVANCE_CACHE_BITS)];
 	if (entry->key != cp + 1) {
 		entry->advance = measure_advance(face, cp);
 		entry->key = cp + 1;
@@ -506,6 +685,7 @@ make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
 {
 	const char *file = fc_string(p, FC_FILE, 0);
 	const char *style = fc_string(p, FC_STYLE, 0);
+	const char *format = fc_string(p, FC_FONTFORMAT, 0);
 	double weight = FC_WEIGHT_REGULAR;
 	int index = 0, slant = FC_SLANT_ROMAN;
 
@@ -522,6 +702,7 @@ make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
 	                           weight - FC_WEIGHT_REGULAR :
 	                           FC_WEIGHT_REGULAR - weight);
 	c->italic = slant != FC_SLANT_ROMAN;
+	c->truetype = format != NULL && strcmp(format, "TrueType") == 0;
 	return true;
 }
 
@@ -649,13 +830,12 @@ parse_path_entry(arena *a, const char *fonts_dir, role_entry *e)
 }
 
 /* read_list:
- * Appends the entries of one `official` or `free` sequence to role. */
+ * Appends the entries of one `official`, `free` or `fallback` sequence
+ * (what names it in messages) to role. */
 static bool
 read_list(arena *a, const char *fonts_dir, const ynode *list, bool official,
-          role_def *role, diag_sink *diag)
+          const char *what, role_def *role, diag_sink *diag)
 {
-	const char *what = arena_printf(a, "font role '%s' %s list", role->name,
-	                                official ? "official" : "free");
 	size_t i;
 	bool ok = true;
 
@@ -697,9 +877,11 @@ read_role(arena *a, const char *fonts_dir, const ypair *pair, role_def *role,
 	if (!ynode_expect(m, YNODE_MAPPING, what, diag))
 		return false;
 	ok = ynode_check_keys(m, keys, what, diag);
-	ok &= read_list(a, fonts_dir, ynode_get(m, "official"), true, role, diag);
+	ok &= read_list(a, fonts_dir, ynode_get(m, "official"), true,
+	                arena_printf(a, "%s official list", what), role, diag);
 	role->official_count = role->count;
-	ok &= read_list(a, fonts_dir, ynode_get(m, "free"), false, role, diag);
+	ok &= read_list(a, fonts_dir, ynode_get(m, "free"), false,
+	                arena_printf(a, "%s free list", what), role, diag);
 	pkg = ynode_get(m, "package");
 	if (pkg != NULL && !ynode_to_string(pkg, what, &role->package, diag))
 		ok = false;
@@ -711,36 +893,58 @@ read_role(arena *a, const char *fonts_dir, const ypair *pair, role_def *role,
 	return ok;
 }
 
+/* FALLBACK_KEY:
+ * The top-level key of the shared fallback list; it is not a role. */
+#define FALLBACK_KEY "fallback"
+
+/* read_fallback:
+ * Parses the shared `fallback` sequence of family names or files. */
+static bool
+read_fallback(arena *a, const char *fonts_dir, const ypair *pair,
+              role_def *fallback, diag_sink *diag)
+{
+	fallback->name = FALLBACK_KEY;
+	fallback->pos = pair->key->pos;
+	return read_list(a, fonts_dir, pair->value, false,
+	                 "the fallback font list", fallback, diag);
+}
+
 /* read_roles:
- * Loads and checks every role of roles.yaml; NULL after diagnostics. */
-static role_def *
-read_roles(arena *a, const char *file, const char *fonts_dir, size_t *count,
-           diag_sink *diag)
+ * Loads and checks every role of roles.yaml and the fallback list;
+ * false after diagnostics. */
+static bool
+read_roles(arena *a, const char *file, const char *fonts_dir,
+           roles_file *out, diag_sink *diag)
 {
 	const ynode *root = yaml_tree_load_file(a, file, diag);
-	role_def *roles;
 	size_t i;
 	bool ok = true;
 
 	if (root == NULL || !ynode_expect(root, YNODE_MAPPING, "roles.yaml", diag))
-		return NULL;
-	roles = arena_calloc(a, root->pair_count + 1, sizeof(*roles));
-	for (i = 0; i < root->pair_count; i++)
-		ok &= read_role(a, fonts_dir, &root->pairs[i], &roles[i], diag);
-	*count = root->pair_count;
-	return ok ? roles : NULL;
+		return false;
+	out->roles = arena_calloc(a, root->pair_count + 1, sizeof(*out->roles));
+	for (i = 0; i < root->pair_count; i++) {
+		const ypair *pair = &root->pairs[i];
+
+		if (strcmp(pair->key->text, FALLBACK_KEY) == 0)
+			ok &= read_fallback(a, fonts_dir, pair, &out->fallback, diag);
+		else
+			ok &= read_role(a, fonts_dir, pair,
+			                &out->roles[out->count++], diag);
+	}
+	return ok;
 }
 
 /* find_role:
  * The role called name, or NULL. */
 static const role_def *
-find_role(const role_def *roles, size_t count, const char *name)
+find_role(const roles_file *file, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < count; i++)
-		if (strcmp(roles[i].name, name) == 0)
-			return &roles[i];
+	for (i = 0; i < file->count; i++)
+		if (strcmp(file->roles[i].name, name) == 0)
+			return &file->roles[i];
 	return NULL;
 }
 
@@ -749,28 +953,29 @@ find_role(const role_def *roles, size_t count, const char *name)
 /* ------------------------------------------------------------------ */
 
 /* try_file:
- * Adds face index of path for role if usable; otherwise notes why (only
- * when the file exists: a missing file is simply not installed). */
+ * Face index of path for role, opened, if usable; otherwise notes why
+ * (only when the file exists: a missing file is simply not installed). */
 static face_slot *
 try_file(font_set *set, const role_def *role, const role_entry *e,
          const char *label, const char *path, int index, bool *skipped,
          diag_sink *diag)
 {
-	font_outline outline;
-	const char *why = NULL;
 	struct stat st;
-	FT_Face ft;
+	open_face *file;
+	face_slot *slot;
 
 	if (stat(path, &st) != 0)
 		return NULL;
-	ft = usable_face(set, path, index, &outline, &why);
-	if (ft == NULL) {
+	file = set_file(set, path, index);
+	if (!file_open(set->ft, set->arena, file)) {
 		diag_note(diag, e->node->pos, "role %s: skipping '%s' (%s): %s",
-		          role->name, label, path, why);
+		          role->name, label, path, file->why);
 		*skipped = true;
 		return NULL;
 	}
-	return set_add_face(set, ft, path, index);
+	slot = new_slot(set->arena, file, NULL, NULL, e->text);
+	slot_sync(set->arena, slot);
+	return slot;
 }
 
 /* try_family:
@@ -816,10 +1021,11 @@ report_none_installed(arena *a, const role_def *role, bool skipped,
 	           role->package != NULL ? ")" : "");
 }
 
-/* resolve_role:
- * Tries a role's entries in order and records how the winner was found. */
-static bool
-resolve_role(font_set *set, const role_def *role, diag_sink *diag)
+/* first_face:
+ * Tries a role's entries in order, opening each, and records how the
+ * winner was found; *at gets its entry index.  NULL if none is usable. */
+static face_slot *
+first_face(font_set *set, const role_def *role, size_t *at, diag_sink *diag)
 {
 	face_slot *slot = NULL;
 	bool skipped = false;
@@ -833,7 +1039,7 @@ resolve_role(font_set *set, const role_def *role, diag_sink *diag)
 		       try_family(set, role, e, &skipped, diag);
 		if (slot == NULL)
 			continue;
-		slot->face.role = role->name;
+		*at = i;
 		slot->face.preference_rank = (int)i;
 		slot->face.official = e->official;
 		slot->face.substitute = !e->official && role->official_count > 0;
@@ -841,28 +1047,96 @@ resolve_role(font_set *set, const role_def *role, diag_sink *diag)
 	}
 	if (slot == NULL)
 		report_none_installed(set->arena, role, skipped, diag);
-	return slot != NULL;
+	return slot;
+}
+
+/* listed_face:
+ * The face a later entry of a chain stands for, found without opening
+ * it: the file if it exists, else the family's first face that
+ * fontconfig lists with TrueType outlines.  NULL when not installed. */
+static face_slot *
+listed_face(font_set *set, const role_entry *e)
+{
+	struct stat st;
+	candidate *c;
+	size_t n, i;
+
+	if (e->is_path)
+		return stat(e->path, &st) == 0 ?
+		       new_slot(set->arena, set_file(set, e->path, e->index),
+		                NULL, NULL, e->text) : NULL;
+	n = list_family(set, e->text, &c);
+	for (i = 0; i < n; i++)
+		if (c[i].truetype)
+			return new_slot(set->arena,
+			                set_file(set, c[i].path, c[i].index),
+			                c[i].family, c[i].style, e->text);
+	return NULL;
+}
+
+/* extend_chain:
+ * Appends the installed faces of entries, ranked from rank on, that the
+ * chain does not hold yet; they open on first lookup. */
+static void
+extend_chain(font_set *set, role_chain *chain, const char *role_name,
+             const role_entry *entries, size_t count, int rank)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		face_slot *slot = listed_face(set, &entries[i]);
+
+		if (slot == NULL || chain_has(chain, slot->file))
+			continue;
+		slot->face.role = role_name;
+		slot->face.preference_rank = rank + (int)i;
+		slot->face.official = entries[i].official;
+		chain_add(set->arena, chain, slot);
+	}
+}
+
+/* resolve_role:
+ * A role's chain: its first usable face, its later entries, then the
+ * shared fallback list. */
+static bool
+resolve_role(font_set *set, const roles_file *file, const role_def *role,
+             role_chain *chain, diag_sink *diag)
+{
+	size_t at = 0;
+	face_slot *first = first_face(set, role, &at, diag);
+
+	if (first == NULL)
+		return false;
+	first->face.role = role->name;
+	chain_add(set->arena, chain, first);
+	extend_chain(set, chain, role->name, role->entries + at + 1,
+	             role->count - at - 1, (int)at + 1);
+	extend_chain(set, chain, role->name, file->fallback.entries,
+	             file->fallback.count, (int)role->count);
+	return true;
 }
 
 /* resolve_all:
  * Resolves each requested role in order; false if any failed. */
 static bool
-resolve_all(font_set *set, const char *file, const role_def *roles,
-            size_t role_def_count, const char *const *role_names,
-            size_t role_count, diag_sink *diag)
+resolve_all(font_set *set, const char *path, const roles_file *file,
+            const char *const *role_names, size_t role_count,
+            diag_sink *diag)
 {
 	bool ok = true;
 	size_t i;
 
+	set->roles = arena_calloc(set->arena, role_count + 1,
+	                          sizeof(*set->roles));
+	set->count = role_count;
 	for (i = 0; i < role_count; i++) {
-		const role_def *role = find_role(roles, role_def_count,
-		                                 role_names[i]);
+		const role_def *role = find_role(file, role_names[i]);
 
 		if (role == NULL) {
-			diag_error(diag, source_pos_file(file),
+			diag_error(diag, source_pos_file(path),
 			           "font role '%s' is named by the layout but not defined here", role_names[i]);
 			ok = false;
-		} else if (!resolve_role(set, role, diag)) {
+		} else if (!resolve_role(set, file, role, &set->roles[i], diag)) {
 			ok = false;
 		}
 	}
@@ -876,17 +1150,15 @@ font_set_resolve(const char *data_dir, const char *const *role_names,
                  size_t role_count, diag_sink *diag)
 {
 	font_set *set = set_create(diag);
-	const char *fonts_dir, *file;
-	role_def *roles;
-	size_t n = 0;
+	const char *fonts_dir, *path;
+	roles_file file = { 0 };
 
 	if (set == NULL)
 		return NULL;
 	fonts_dir = arena_printf(set->arena, "%s/fonts", data_dir);
-	file = arena_printf(set->arena, "%s/roles.yaml", fonts_dir);
-	roles = read_roles(set->arena, file, fonts_dir, &n, diag);
-	if (roles == NULL ||
-	    !resolve_all(set, file, roles, n, role_names, role_count, diag)) {
+	path = arena_printf(set->arena, "%s/roles.yaml", fonts_dir);
+	if (!read_roles(set->arena, path, fonts_dir, &file, diag) ||
+	    !resolve_all(set, path, &file, role_names, role_count, diag)) {
 		font_set_free(set);
 		return NULL;
 	}
@@ -897,22 +1169,46 @@ font_set_resolve(const char *data_dir, const char *const *role_names,
 /* Printing                                                           */
 /* ------------------------------------------------------------------ */
 
+/* print_later_face:
+ * Face k of a chain as fontconfig listed it: a face not opened yet is
+ * named by its family, or by its roles.yaml entry when that is a file. */
+static void
+print_later_face(const face_slot *slot, size_t k, FILE *out)
+{
+	const font_face *f = &slot->face;
+	const open_face *file = slot->file;
+
+	fprintf(out, "  fallback %zu: %s", k,
+	        f->family != NULL ? f->family : slot->label);
+	if (f->style != NULL)
+		fprintf(out, " (%s)", f->style);
+	fprintf(out, "\n    file: %s, face %d, ", f->path, f->face_index);
+	if (file->tried && file->ft == NULL)
+		fprintf(out, "unusable: %s\n", file->why);
+	else
+		fprintf(out, "%s\n", font_outline_name(f->outline));
+}
+
 /* font_set_print:
- * One block per role, a warning line per substitution; returns their
- * number. */
+ * One block per role: its first face, the rest of its chain, and a
+ * warning line when the first face is a substitute; returns the number
+ * of substitutions. */
 int
 font_set_print(const font_set *set, FILE *out)
 {
 	int substitutions = 0;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < set->count; i++) {
-		const face_slot *slot = set->faces[i];
+		const role_chain *chain = &set->roles[i];
+		const face_slot *slot = chain->slots[0];
 		const font_face *f = &slot->face;
 
 		fprintf(out, "%s: %s (%s)\n  file: %s, face %d, %s\n",
 		        f->role, f->family, f->style, f->path, f->face_index,
 		        font_outline_name(f->outline));
+		for (k = 1; k < chain->count; k++)
+			print_later_face(chain->slots[k], k, out);
 		if (f->substitute) {
 			fprintf(out, "warning: role '%s' uses substitute '%s' "
 			        "for the official %s\n", f->role, f->family,

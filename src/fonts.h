@@ -5,6 +5,13 @@
  * family names kept as data in DATA_DIR/fonts/roles.yaml: the official
  * commercial faces first, then free TrueType substitutes.  fontconfig
  * finds the first installed family of each list; FreeType measures.
+ *
+ * A role resolves to a chain of faces: that first face, the role's other
+ * installed TrueType faces, then the file's shared `fallback` list.  A
+ * character takes the first face of the chain that has it, so rare names
+ * outside GB2312 still print.  Faces after the first are opened on first
+ * lookup, and a file's face is opened once per set however many roles
+ * name it.
  * Widths are floor(advance * 1000 / units_per_EM) thousandths of an em,
  * exactly what the PDF's /W array says, so measured and drawn text agree.
  */
@@ -32,11 +39,14 @@ typedef struct font_face {
 	const char *path;
 	int face_index;              /* index inside a .ttc */
 	font_outline outline;
-	int preference_rank;         /* 0 = first entry of the role's list */
+	int preference_rank;         /* 0 = first entry of the role's list;
+	                                past its end: the fallback list */
 	bool official;               /* the entry is marked official in roles.yaml */
 	bool substitute;             /* an official face was wanted but a later entry was used */
-	int units_per_em;
-	void *ft_face;               /* FT_Face, owned by the font_set */
+	int units_per_em;            /* 0 until the face is opened */
+	void *ft_face;               /* FT_Face, owned by the font_set and
+	                                shared by roles naming the same face;
+	                                NULL until opened */
 } font_face;
 
 typedef struct font_set font_set;
@@ -55,8 +65,27 @@ void font_set_free(font_set *set);
 
 size_t font_set_count(const font_set *set);
 
-/* Face of role i (same order as role_names). */
+/* Face of role i (same order as role_names): the first of its chain. */
 const font_face *font_set_face(const font_set *set, size_t i);
+
+/* Number of faces in role's chain (0 for no such role); the chain holds
+ * faces fontconfig lists as installed, not all of them opened yet. */
+size_t font_set_chain_length(const font_set *set, size_t role);
+
+/* Face k of role's chain, opened on first use; NULL when out of range or
+ * when the file turns out unusable (damaged, not TrueType).  Opening is
+ * the only state it changes, and a set belongs to one thread. */
+const font_face *font_set_chain_face(const font_set *set, size_t role,
+                                     size_t k);
+
+/* The first face of role's chain with a glyph for cp: stores it in *face
+ * and returns its chain index, or returns -1 (and NULL) when none has it.
+ * Opens chain faces only as far as the search goes. */
+int font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
+                           const font_face **face);
+
+/* How many distinct faces (file and index) the set has opened so far. */
+size_t font_set_open_count(const font_set *set);
 
 /* Advance in thousandths of an em, floored as /W writes it; -1 when the
  * face has no glyph for cp. */
@@ -85,8 +114,9 @@ bool font_file_outline(const char *path, int face_index, font_outline *outline,
 const char *font_outline_name(font_outline outline);
 
 /* `gkreport fonts`: one block per role (family, style, file, face index,
- * outline format), with a warning line when an official face was replaced
- * by a substitute.  Returns the number of substitutions. */
+ * outline format), then the rest of its chain, with a warning line when an
+ * official face was replaced by a substitute.  Prints without opening
+ * faces.  Returns the number of substitutions. */
 int font_set_print(const font_set *set, FILE *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "yaml_tree.h"
@@ -20,6 +21,8 @@ typedef struct loader {
 	arena *a;
 	diag_sink *diag;
 	layout *l;
+	const table_def *ids_of;     /* the table column_ids was made for */
+	const char **column_ids;
 } loader;
 
 /* The grid of one table while it is checked: which cell covers each
@@ -41,12 +44,25 @@ static const char *const style_names[STYLE_COUNT + 1] = {
 	[STYLE_COUNT] = NULL,
 };
 
-#define MAX_GRID_SIDE 999
+#define MAX_GRID_SIDE LAYOUT_MAX_GRID_SIDE
 #define MAX_UNCOVERED_REPORTS 20
 
 /* ------------------------------------------------------------------ */
 /* Small readers                                                        */
 /* ------------------------------------------------------------------ */
+
+/* Reports a list or mapping with more than max entries, the limits that
+ * keep a hostile layout cheap to check; false when node is over. */
+static bool
+within_limit(loader *ld, const ynode *node, size_t count, size_t max,
+             const char *what)
+{
+	if (count <= max)
+		return true;
+	diag_error(ld->diag, node->pos, "%s has %zu entries; a layout allows at "
+	           "most %zu", what, count, max);
+	return false;
+}
 
 /* Reads a required length into *out; false (after a message) when it is
  * missing or malformed. */
@@ -216,7 +232,8 @@ read_string_list(loader *ld, const ynode *node, const char *what, size_t *count)
 	size_t i;
 
 	*count = 0;
-	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, what))
 		return NULL;
 	if (node->count == 0)
 		diag_error(ld->diag, node->pos, "%s must not be empty", what);
@@ -309,7 +326,8 @@ load_fonts(loader *ld, const ynode *node)
 	layout *l = ld->l;
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_MAPPING, "fonts", ld->diag))
+	if (!ynode_expect(node, YNODE_MAPPING, "fonts", ld->diag) ||
+	    !within_limit(ld, node, node->pair_count, LAYOUT_MAX_LIST, "fonts"))
 		return;
 	if (node->pair_count == 0)
 		diag_error(ld->diag, node->pos, "fonts must declare at least one role");
@@ -625,6 +643,24 @@ load_value_row(loader *ld, const ynode *node, const char *what,
 
 static const char *const values_keys[] = { "columns", "rows", NULL };
 
+/* Reports a table whose rows hold more than LAYOUT_MAX_VALUES values in
+ * all (each row may have up to LAYOUT_MAX_LIST columns, but not all), and
+ * drops its rows so later checks do not report each value again. */
+static void
+check_value_count(loader *ld, const ynode *node, const char *what,
+                  table_def *t)
+{
+	size_t total = 0, r;
+
+	for (r = 0; r < t->value_row_count; r++)
+		total += t->value_rows[r].column_count;
+	if (total <= LAYOUT_MAX_VALUES)
+		return;
+	diag_error(ld->diag, node->pos, "%s declares %zu values; a table "
+	           "allows at most %d", what, total, LAYOUT_MAX_VALUES);
+	t->value_row_count = 0;
+}
+
 /* Reads the value records a description fills; row ids are unique so a
  * description can name them. */
 static void
@@ -645,7 +681,9 @@ load_values(loader *ld, const ynode *node, const char *what, table_def *t)
 	}
 	rows = ynode_require(node, "rows", what, ld->diag);
 	if (rows == NULL || !ynode_expect(rows, YNODE_SEQUENCE,
-	                                  arena_printf(ld->a, "%s.rows", what), ld->diag))
+	                                  arena_printf(ld->a, "%s.rows", what), ld->diag) ||
+	    !within_limit(ld, rows, rows->count, LAYOUT_MAX_LIST,
+	                  arena_printf(ld->a, "%s.rows", what)))
 		return;
 	t->value_rows = arena_calloc(ld->a, rows->count, sizeof(*t->value_rows));
 	for (i = 0; i < rows->count; i++) {
@@ -660,6 +698,7 @@ load_values(loader *ld, const ynode *node, const char *what, table_def *t)
 				           t->id, t->value_rows[i].id, t->value_rows[j].pos.line);
 	}
 	t->value_row_count = rows->count;
+	check_value_count(ld, node, what, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -761,6 +800,14 @@ load_cell(loader *ld, const ynode *node, const char *what, table_def *t,
 		c->rowspan = pair[0];
 		c->colspan = pair[1];
 	}
+	if (c->row + c->rowspan > MAX_GRID_SIDE) {
+		diag_error(ld->diag, node->pos, "%s: cell at [%d, %d] with span "
+		           "[%d, %d] reaches past row %d, the last a grid may have",
+		           t->id, c->row, c->col, c->rowspan, c->colspan,
+		           MAX_GRID_SIDE - 1);
+		c->row = -1;
+		return;
+	}
 	where = arena_printf(ld->a, "%s: cell at [%d, %d]", t->id, c->row, c->col);
 	c->align = read_align(ld, ynode_get(node, "align"),
 	                      arena_printf(ld->a, "%s.align", what), false, ALIGN_CENTER);
@@ -784,7 +831,8 @@ load_cells(loader *ld, const ynode *node, const char *what, table_def *t)
 {
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_CELLS, what))
 		return;
 	t->cells = arena_calloc(ld->a, node->count, sizeof(*t->cells));
 	for (i = 0; i < node->count; i++) {
@@ -930,27 +978,64 @@ check_header_rows(loader *ld, const table_def *t, const ynode *node)
 /* Tables: sums                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Every column id the value rows of t use, each once, NULL-terminated,
- * for checking and suggesting the columns a sum names. */
-static const char **
-column_id_list(loader *ld, const table_def *t)
+/* Orders pointers to column ids by text, then by position, so that the
+ * first use of each id leads its run of duplicates. */
+static int
+compare_id_refs(const void *left, const void *right)
 {
-	size_t total = 0, n = 0, r, k;
-	const char **ids;
+	const char *const *a = *(const char *const *const *)left;
+	const char *const *b = *(const char *const *const *)right;
+	int c = strcmp(*a, *b);
+
+	if (c != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/* Every column id the value rows of t use, in order of first use,
+ * NULL-terminated; sorting keeps it O(n log n) for a big table. */
+static const char **
+make_column_ids(arena *a, const table_def *t)
+{
+	size_t total = 0, n = 0, r, k, i;
+	const char **all, ***refs, **ids, *prev = NULL;
 
 	for (r = 0; r < t->value_row_count; r++)
 		total += t->value_rows[r].column_count;
-	ids = arena_calloc(ld->a, total + 1, sizeof(*ids));
+	all = arena_calloc(a, total + 1, sizeof(*all));
+	refs = arena_calloc(a, total + 1, sizeof(*refs));
+	ids = arena_calloc(a, total + 1, sizeof(*ids));
 	for (r = 0; r < t->value_row_count; r++)
-		for (k = 0; k < t->value_rows[r].column_count; k++) {
-			const char *id = t->value_rows[r].columns[k];
-			size_t j = 0;
-			while (id != NULL && j < n && strcmp(ids[j], id) != 0)
-				j++;
-			if (id != NULL && j == n)
-				ids[n++] = id;
-		}
+		for (k = 0; k < t->value_rows[r].column_count; k++)
+			if (t->value_rows[r].columns[k] != NULL)
+				all[n++] = t->value_rows[r].columns[k];
+	for (i = 0; i < n; i++)
+		refs[i] = &all[i];
+	qsort(refs, n, sizeof(*refs), compare_id_refs);
+	for (i = 0; i < n; i++) {
+		const char *id = *refs[i];
+
+		if (prev != NULL && strcmp(id, prev) == 0)
+			*refs[i] = NULL;            /* a later use of the same id */
+		else
+			prev = id;
+	}
+	for (i = 0, k = 0; i < n; i++)
+		if (all[i] != NULL)
+			ids[k++] = all[i];
 	return ids;
+}
+
+/* The column ids of t (make_column_ids), made once per table: sums and
+ * rules check every term against them. */
+static const char **
+column_id_list(loader *ld, const table_def *t)
+{
+	if (ld->ids_of != t) {
+		ld->column_ids = make_column_ids(ld->a, t);
+		ld->ids_of = t;
+	}
+	return ld->column_ids;
 }
 
 /* The value row ids of t, NULL-terminated (an unreadable id shows as
@@ -1184,7 +1269,8 @@ load_sums(loader *ld, const ynode *node, const char *what, table_def *t)
 {
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, what))
 		return;
 	t->sums = arena_calloc(ld->a, node->count + 1, sizeof(*t->sums));
 	t->sum_count = node->count;
@@ -1246,6 +1332,8 @@ read_rule_side(loader *ld, const rule_reader *rr, const char *key,
 		diag_error(ld->diag, node->pos, "%s must not be empty", field);
 		return false;
 	}
+	if (!within_limit(ld, node, node->count, LAYOUT_MAX_LIST, field))
+		return false;
 	*terms = arena_calloc(ld->a, node->count, sizeof(**terms));
 	for (i = 0; i < node->count; i++)
 		ok &= read_rule_term(ld, rr, node->items[i], per_row, &(*terms)[i]);
@@ -1295,6 +1383,8 @@ check_rule_columns(loader *ld, const rule_reader *rr, const table_rule *rule)
 	size_t i, k;
 
 	for (k = 0; k < count; k++) {
+		if (cols[k] == NULL)
+			continue;               /* reported when it was read */
 		for (i = 0; i < rule->left_count; i++)
 			check_row_has_column(ld, rr, rule->left[i].id, cols[k],
 			                     rule->left[i].pos);
@@ -1450,7 +1540,9 @@ read_text_rule_cells(loader *ld, const rule_reader *rr, table_rule *rule)
 		return;
 	}
 	if (!ynode_expect(many, YNODE_SEQUENCE, arena_printf(ld->a, "%s.cells",
-	                  rr->what), ld->diag) || many->count == 0)
+	                  rr->what), ld->diag) || many->count == 0 ||
+	    !within_limit(ld, many, many->count, LAYOUT_MAX_LIST,
+	                  arena_printf(ld->a, "%s.cells", rr->what)))
 		return;
 	rule->cells = arena_calloc(ld->a, many->count, sizeof(*rule->cells));
 	rule->cell_count = many->count;
@@ -1587,7 +1679,8 @@ load_rules(loader *ld, const ynode *node, const char *what, table_def *t)
 {
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, what))
 		return;
 	t->rules = arena_calloc(ld->a, node->count + 1, sizeof(*t->rules));
 	t->rule_count = node->count;
@@ -1603,7 +1696,8 @@ load_outdated(loader *ld, const ynode *node, const char *what, table_def *t)
 {
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag) ||
+	    !within_limit(ld, node, node->pair_count, LAYOUT_MAX_LIST, what))
 		return;
 	t->outdated = arena_calloc(ld->a, node->pair_count + 1, sizeof(*t->outdated));
 	t->outdated_count = node->pair_count;
@@ -1698,7 +1792,8 @@ load_tables(loader *ld, const ynode *node)
 	layout *l = ld->l;
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_MAPPING, "tables", ld->diag))
+	if (!ynode_expect(node, YNODE_MAPPING, "tables", ld->diag) ||
+	    !within_limit(ld, node, node->pair_count, LAYOUT_MAX_LIST, "tables"))
 		return;
 	l->tables = arena_calloc(ld->a, node->pair_count, sizeof(*l->tables));
 	l->table_count = node->pair_count;
@@ -1804,7 +1899,8 @@ load_chapters(loader *ld, const ynode *node)
 {
 	size_t i;
 
-	if (!ynode_expect(node, YNODE_SEQUENCE, "chapters", ld->diag))
+	if (!ynode_expect(node, YNODE_SEQUENCE, "chapters", ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, "chapters"))
 		return;
 	if (node->count == 0)
 		diag_error(ld->diag, node->pos, "chapters must not be empty");
@@ -1860,7 +1956,7 @@ load_sections(loader *ld, const ynode *root)
 static const layout *
 layout_from_tree(arena *a, const ynode *root, const char *path, diag_sink *diag)
 {
-	loader ld = { a, diag, NULL };
+	loader ld = { a, diag, NULL, NULL, NULL };
 	int errors_before = diag->errors;
 
 	if (root == NULL || !ynode_expect(root, YNODE_MAPPING, "layout", diag))
@@ -1979,20 +2075,36 @@ report_unknown_layout(arena *a, const char *name, const char *dir,
 		           name, join_names(a, names, count));
 }
 
+/* True when path names a file a layout can be read from: a regular
+ * file or a pipe.  Otherwise *why says what it is, for a message at the
+ * description's layout: line rather than at the path. */
+static bool
+is_layout_file(const char *path, const char **why)
+{
+	struct stat st;
+
+	*why = NULL;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
+		return true;
+	*why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
+	return false;
+}
+
 /* Resolves a description's layout reference to a file and loads it;
  * an unknown name lists the layouts there are. */
 const layout *
 layout_load_named(arena *a, const char *name, const char *data_dir,
                   const char *base_dir, source_pos where, diag_sink *diag)
 {
-	const char *path, *dir;
+	const char *path, *dir, *why = NULL;
 
 	if (is_layout_path(name)) {
-		path = name[0] == '/' || base_dir == NULL || base_dir[0] == '\0'
+		path = name[0] == '/' || base_dir == NULL || base_dir[0] == '\0' ||
+		       strcmp(base_dir, ".") == 0
 		       ? name : arena_printf(a, "%s/%s", base_dir, name);
-		if (access(path, R_OK) != 0) {
+		if (access(path, R_OK) != 0 || !is_layout_file(path, &why)) {
 			diag_error(diag, where, "cannot open layout '%s': %s", path,
-			           strerror(errno));
+			           why != NULL ? why : strerror(errno));
 			return NULL;
 		}
 		return layout_load_file(a, path, diag);
@@ -2036,26 +2148,27 @@ layout_find_table(const layout *l, const char *id)
 	return NULL;
 }
 
-/* The index of a value row by id, or -1, for resolving a description's
- * row keys. */
+/* The index of a value row by id, or -1 (also for a NULL id, an entry
+ * that failed to load), for resolving a description's row keys. */
 int
 value_row_index(const table_def *t, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < t->value_row_count; i++)
+	for (i = 0; id != NULL && i < t->value_row_count; i++)
 		if (t->value_rows[i].id != NULL && strcmp(t->value_rows[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
 
-/* The index of a column id within a value row, or -1. */
+/* The index of a column id within a value row, or -1 (also for a NULL
+ * id, an entry that failed to load). */
 int
 value_col_index(const value_row *r, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < r->column_count; i++)
+	for (i = 0; id != NULL && i < r->column_count; i++)
 		if (r->columns[i] != NULL && strcmp(r->columns[i], id) == 0)
 			return (int)i;
 	return -1;

@@ -15,6 +15,15 @@
 #include "arena.h"
 #include "diag.h"
 
+/* Limits on what one layout may hold (gkreport-layout(5), LIMITS).  They
+ * are far above what an official table needs (表三: 25 value rows of 7
+ * columns, 200 cells) and keep a hostile file from costing more than a
+ * moment: every check of a layout is at most quadratic in these. */
+#define LAYOUT_MAX_GRID_SIDE 999     /* rows and columns of a table grid */
+#define LAYOUT_MAX_LIST 999          /* entries of any list or mapping */
+#define LAYOUT_MAX_CELLS 9999        /* cells of one table */
+#define LAYOUT_MAX_VALUES 9999       /* values of one table, all rows */
+
 typedef enum text_align {
 	ALIGN_LEFT,
 	ALIGN_CENTER,

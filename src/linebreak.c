@@ -643,6 +643,7 @@ typedef struct box_table {
 	box *boxes;
 	double *offset;              /* x where box i starts */
 	size_t count;
+	size_t *preferred_before;    /* count_preferred, or NULL for none */
 } box_table;
 
 /* Splits chars into boxes and lays them end to end: O(n). */
@@ -685,37 +686,48 @@ table_fit(const box_table *t, size_t from, size_t to, double avail,
 }
 
 /* need[b]: fewest full-width lines for boxes [b, count), by the greedy
- * rule (optimal here); the search prunes with it. */
+ * rule (optimal here); the search prunes with it.  The longest line from
+ * box b never ends after the longest from b + 1, so one end pointer
+ * walks back through the boxes once: O(count), where trying every end
+ * from b anew took O(count^2) on a long two-line title. */
 static size_t *
 lines_needed(arena *a, const box_table *t, const lb_params *p)
 {
 	size_t *need = arena_calloc(a, t->count + 1, sizeof(*need));
-	size_t b, end;
+	size_t b, end = t->count;
 	double w;
 
 	for (b = t->count; b-- > 0;) {
-		end = b + 1;
-		while (end < t->count &&
-		       table_fit(t, b, end + 1, line_avail(p, false), &w) != FIT_NO)
-			end++;
+		while (end > b + 1 &&
+		       table_fit(t, b, end, line_avail(p, false), &w) == FIT_NO)
+			end--;
 		need[b] = 1 + need[end];
 	}
 	return need;
 }
 
+/* Counts the preferred breaks before each character (before[i] for
+ * chars [0, i)), so a run of spaces is asked about in O(1). */
+static size_t *
+count_preferred(arena *a, const bool *preferred, size_t n)
+{
+	size_t *before = arena_calloc(a, n + 1, sizeof(*before));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		before[i + 1] = before[i] + (preferred[i] ? 1 : 0);
+	return before;
+}
+
 /* Whether the break before box b is one the caller prefers: before the
  * box itself or before the spaces that end the previous box. */
 static bool
-is_preferred_break(const box_table *t, size_t b, const bool *preferred)
+is_preferred_break(const box_table *t, size_t b)
 {
-	size_t i;
-
-	if (preferred == NULL)
+	if (t->preferred_before == NULL)
 		return false;
-	for (i = t->boxes[b - 1].visible_end; i <= t->boxes[b].start; i++)
-		if (preferred[i])
-			return true;
-	return false;
+	return t->preferred_before[t->boxes[b].start + 1] >
+	       t->preferred_before[t->boxes[b - 1].visible_end];
 }
 
 /* One way to break into lines and how good it is. */
@@ -741,7 +753,7 @@ candidate_better(const candidate *c, const candidate *best)
 /* Scores breaks brk[0..k] (box indices, brk[0] = 0, brk[k] = count). */
 static candidate
 score_breaks(const box_table *t, const size_t *brk, size_t k,
-             const lb_params *p, const bool *preferred)
+             const lb_params *p)
 {
 	candidate c = { .found = true };
 	double w, lo = 0, hi = 0;
@@ -753,7 +765,7 @@ score_breaks(const box_table *t, const size_t *brk, size_t k,
 			w += p->first_indent;
 		lo = j == 0 || w < lo ? w : lo;
 		hi = j == 0 || w > hi ? w : hi;
-		if (j > 0 && !is_preferred_break(t, brk[j], preferred))
+		if (j > 0 && !is_preferred_break(t, brk[j]))
 			c.not_preferred++;
 	}
 	c.imbalance = hi - lo;
@@ -765,7 +777,7 @@ score_breaks(const box_table *t, const size_t *brk, size_t k,
  * boxes on exactly k lines that fit; keeps the best in best_brk. */
 static bool
 search_breaks(arena *a, const box_table *t, size_t k, const lb_params *p,
-              const bool *preferred, size_t *best_brk)
+              size_t *best_brk)
 {
 	size_t *brk = arena_calloc(a, k + 1, sizeof(*brk));
 	size_t *need = lines_needed(a, t, p);
@@ -789,7 +801,7 @@ search_breaks(arena *a, const box_table *t, size_t k, const lb_params *p,
 			d++;
 			continue;
 		}
-		c = score_breaks(t, brk, k, p, preferred);
+		c = score_breaks(t, brk, k, p);
 		if (candidate_better(&c, &best)) {
 			best = c;
 			memcpy(best_brk, brk, (k + 1) * sizeof(*brk));
@@ -831,10 +843,12 @@ lb_break_balanced(arena *a, const lb_char *chars, size_t n,
 	if (k <= 1 || k > BALANCE_MAX_LINES)
 		return k;
 	t = build_box_table(a, chars, n, p->gap_em);
+	if (preferred != NULL)
+		t.preferred_before = count_preferred(a, preferred, n);
 	brk = arena_calloc(a, k + 1, sizeof(*brk));
 	/* No fitting k-line split (an over-wide box) or too much work:
 	 * the greedy lines stand. */
-	if (search_breaks(a, &t, k, p, preferred, brk))
+	if (search_breaks(a, &t, k, p, brk))
 		*lines = lines_from_breaks(a, &t, brk, k, p);
 	return k;
 }

@@ -1,5 +1,5 @@
 /*
- * main.c - the gkreport command line: render, check, init, fonts.
+ * main.c - the gkreport command line: render, check, init, fonts, extract.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "extract.h"
 #include "fonts.h"
 #include "init.h"
 #include "layout.h"
@@ -18,12 +19,14 @@
 
 static const char usage_text[] =
 	"usage: gkreport render DESCRIPTION [-o OUTPUT.pdf] [--previous LAST.yaml]\n"
-	"                       [--strict] [--draft] [--format text|json]\n"
+	"                       [--strict] [--draft] [--archive] [--attach-source]\n"
+	"                       [--format text|json]\n"
 	"       gkreport check DESCRIPTION [--previous LAST.yaml] [--strict]\n"
 	"                      [--format text|json]\n"
 	"       gkreport init --agency NAME --year YYYY [--layout NAME]\n"
 	"                     [--previous LAST.yaml] [-o OUTPUT.yaml]\n"
 	"       gkreport fonts [--layout NAME]\n"
+	"       gkreport extract REPORT.pdf [-o DIR]\n"
 	"       gkreport --help | --version\n"
 	"\n"
 	"Typesets a 政府信息公开工作年度报告 description (YAML or JSON) into a\n"
@@ -35,14 +38,20 @@ static const char usage_text[] =
 	"  check    load, check and lay out the report without writing a PDF\n"
 	"  init     write a commented description to fill in, every table at 0\n"
 	"  fonts    show the font each role resolves to\n"
+	"  extract  write the files a PDF embeds (--attach-source) into DIR\n"
+	"           (default: the current folder) and list them\n"
 	"\n"
 	"  --previous FILE   last year's description: the cross-year rules\n"
 	"  --strict          warnings fail too (exit 1, no PDF)\n"
 	"  --draft           write the PDF even so, every page marked 草稿\n"
+	"  --archive         write PDF/A-1b, for deposit in an archive\n"
+	"  --attach-source   write PDF/A-3b with the description and the layout\n"
+	"                    embedded (implies --archive)\n"
 	"  --format json     diagnostics as one JSON object per line\n"
 	"\n"
 	"Exit status: 0 success; 1 warnings with --strict, or a failure that is\n"
-	"not the description's (fonts, output); 2 errors in the input.\n"
+	"not the description's (fonts, output); 2 errors in the input (for\n"
+	"extract: a PDF that cannot be read or embeds no file).\n"
 	"See gkreport(1), gkreport(5), gkreport-layout(5).\n";
 
 /* The commands, as bits: an option lists the commands it applies to. */
@@ -50,7 +59,9 @@ enum {
 	CMD_RENDER = 1 << 0,
 	CMD_CHECK = 1 << 1,
 	CMD_INIT = 1 << 2,
-	CMD_FONTS = 1 << 3
+	CMD_FONTS = 1 << 3,
+	CMD_EXTRACT = 1 << 4,
+	CMD_WRITES_PDF = CMD_RENDER  /* the commands taking the PDF options */
 };
 
 typedef struct cli {
@@ -65,6 +76,8 @@ typedef struct cli {
 	const char *year;
 	bool strict;
 	bool draft;
+	bool archive;
+	bool attach_source;
 } cli;
 
 /* One option: where its value (a string) or its flag (a bool) goes, and
@@ -78,7 +91,8 @@ typedef struct option_def {
 } option_def;
 
 static const option_def options[] = {
-	{ "--output", "-o", true, CMD_RENDER | CMD_INIT, offsetof(cli, output) },
+	{ "--output", "-o", true, CMD_RENDER | CMD_INIT | CMD_EXTRACT,
+	  offsetof(cli, output) },
 	{ "--layout", NULL, true, CMD_FONTS | CMD_INIT, offsetof(cli, layout) },
 	{ "--previous", NULL, true, CMD_RENDER | CMD_CHECK | CMD_INIT,
 	  offsetof(cli, previous) },
@@ -87,6 +101,9 @@ static const option_def options[] = {
 	{ "--year", NULL, true, CMD_INIT, offsetof(cli, year) },
 	{ "--strict", NULL, false, CMD_RENDER | CMD_CHECK, offsetof(cli, strict) },
 	{ "--draft", NULL, false, CMD_RENDER, offsetof(cli, draft) },
+	{ "--archive", NULL, false, CMD_WRITES_PDF, offsetof(cli, archive) },
+	{ "--attach-source", NULL, false, CMD_WRITES_PDF,
+	  offsetof(cli, attach_source) },
 };
 
 static const struct {
@@ -97,6 +114,7 @@ static const struct {
 	{ "check", CMD_CHECK },
 	{ "init", CMD_INIT },
 	{ "fonts", CMD_FONTS },
+	{ "extract", CMD_EXTRACT },
 };
 
 /* Reports a wrong command line through the one diagnostics path, with a
@@ -106,7 +124,7 @@ usage_error(diag_sink *diag, const char *fmt, const char *arg)
 {
 	diag_error(diag, source_pos_file(NULL), fmt, arg);
 	if (diag->format == DIAG_FORMAT_TEXT)
-		fputs("usage: gkreport render|check|init|fonts ... "
+		fputs("usage: gkreport render|check|init|fonts|extract ... "
 		      "(gkreport --help)\n", stderr);
 	return EXIT_BAD_INPUT;
 }
@@ -188,8 +206,14 @@ parse_args(int argc, char **argv, cli *c, diag_sink *diag)
 static int
 command_render(const cli *c, diag_sink *diag)
 {
-	render_options opt = { render_data_dir(), NULL, c->previous,
-	                       c->strict, c->draft };
+	render_options opt = {
+		.data_dir = render_data_dir(),
+		.previous = c->previous,
+		.strict = c->strict,
+		.draft = c->draft,
+		.archive = c->archive || c->attach_source,
+		.attach_source = c->attach_source,
+	};
 	char *default_output = NULL;
 	int status;
 
@@ -207,6 +231,16 @@ command_render(const cli *c, diag_sink *diag)
 	status = render_report(c->input, &opt, diag);
 	free(default_output);
 	return status;
+}
+
+/* extract: the embedded files of a PDF into -o DIR (default "."). */
+static int
+command_extract(const cli *c, diag_sink *diag)
+{
+	if (c->input == NULL)
+		return usage_error(diag, "%s needs a PDF file", "extract");
+	return extract_attachments(c->input, c->output ? c->output : ".",
+	                           stdout, diag);
 }
 
 /* A year as init takes it: four digits, and a next year to sign in. */
@@ -289,6 +323,8 @@ run_command(const cli *c, diag_sink *diag)
 		return command_init(c, diag);
 	case CMD_FONTS:
 		return command_fonts(c, diag);
+	case CMD_EXTRACT:
+		return command_extract(c, diag);
 	default:
 		return command_render(c, diag);
 	}

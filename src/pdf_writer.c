@@ -1,12 +1,14 @@
 /*
  * pdf_writer.c - draws pages into a PDF with Debian's libharu 2.3.0.
  *
- * The work-arounds measured in spec/libharu.md live here and nowhere else:
- * each font is subset with HarfBuzz to the characters drawn with it and
- * handed to libharu through a memfd; after drawing, the ToUnicode CMap,
- * /DW, /W and CIDToGIDMap that libharu built for the whole BMP are rewritten
- * for the characters actually used.  One HPDF_Doc per call and no mutable
- * globals, so documents can be written in parallel threads.
+ * libharu is used for its object layer only (dictionaries, streams, the
+ * cross-reference table, Flate, saving).  Fonts, content streams, the
+ * outline, Info, XMP, /ID, the output intent and attached files are built
+ * here, because libharu's own versions are wrong or missing for PDF/A and
+ * for CJK text (spec/libharu.md): each font is subset with HarfBuzz and
+ * embedded as a Type0 / CIDFontType2 font whose CIDs are the subset's glyph
+ * ids, so characters above U+FFFF draw like any other.  One HPDF_Doc per
+ * call and no mutable globals: documents can be written in parallel.
  */
 #include "pdf_writer.h"
 
@@ -17,24 +19,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <hb.h>
+#include <hb-ot.h>
 #include <hb-subset.h>
 
 #include <hpdf.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
+#include <hpdf_doc.h>
+#include <hpdf_encrypt.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 #include "arena.h"
 #include "utf8.h"
 
-#define BMP_SIZE 0x10000u
+#define SRGB_PROFILE_PATH "/usr/share/color/icc/sRGB.icc"
+#define SRGB_CONDITION "sRGB IEC61966-2.1"
 #define CMAP_BLOCK_MAX 100      /* entries per bfchar/bfrange block (PDF limit) */
-#define PDF_MAX_COORD 32767.0   /* libharu clamps reals beyond this */
+#define WIDTH_GROUP_MAX 4096    /* widths per /W sub-array (limit 8191) */
+#define PDF_MAX_COORD 32767.0   /* the largest real PDF/A allows */
+#define OUTLINE_DEPTH_MAX 8
+#define INFO_FIELD_COUNT 5
 
 /* The last error libharu reported through its handler. */
 typedef struct haru_error {
@@ -42,79 +49,119 @@ typedef struct haru_error {
 	HPDF_STATUS detail;
 } haru_error;
 
+/* How a font's outlines are stored, which decides how it is embedded
+ * (program_embedding); CFF is refused until FontFile3 subsetting exists. */
+typedef enum program_kind {
+	PROGRAM_TRUETYPE,
+	PROGRAM_CFF
+} program_kind;
+
+/* FontDescriptor values, in thousandths of an em. */
+typedef struct font_metrics {
+	int bbox[4];
+	int ascent, descent, cap_height, stem_v, flags;
+	double italic_angle;
+} font_metrics;
+
+/* A subset font program and what its PDF dictionaries say about it.
+ * CID n is glyph n of the subset (/CIDToGIDMap /Identity). */
+typedef struct font_program {
+	program_kind kind;
+	hb_blob_t *data;
+	unsigned glyph_count;
+	int *widths;             /* per CID: floor(advance * 1000 / unitsPerEm) */
+	uint32_t *unicode_of_cid;/* per CID: the character it shows, 0 if none */
+	int default_width;       /* /DW: the most common width of drawn CIDs */
+	char base_font[128];     /* subset tag + '+' + PostScript name */
+	font_metrics metrics;
+} font_program;
+
 /* One entry of doc->fonts, and what embedding it needs. */
 typedef struct embedded_font {
 	size_t canonical;        /* first doc->fonts entry with the same file+face */
-	unsigned char *used;     /* bitmap over the BMP: code points drawn */
-	uint32_t *code_points;   /* the same set, sorted */
-	size_t count;
-	int memfd;               /* subset font program, -1 if none */
-	const char *name;        /* libharu's font name */
-	HPDF_Font font;
+	hb_set_t *code_points;   /* characters drawn with it (canonical only) */
+	hb_map_t *cid_of;        /* code point -> CID */
+	font_program program;
+	HPDF_Dict dict;          /* the Type0 font */
+	char resource[24];       /* its name in page resources: F1, F2, ... */
 } embedded_font;
+
+/* A bookmark while the outline tree is built. */
+typedef struct outline_node {
+	HPDF_Dict dict;
+	struct outline_node *parent, *first, *last;
+	size_t descendants;
+} outline_node;
 
 typedef struct writer {
 	const pages *doc;
+	const pdf_metadata *meta;
 	diag_sink *diag;
 	arena *mem;
 	embedded_font *fonts;    /* parallel to doc->fonts */
 	HPDF_Doc pdf;
+	HPDF_Page *page_objects; /* parallel to doc->items */
+	const char *info[INFO_FIELD_COUNT];  /* normalised Title..Creator */
 	haru_error error;
 } writer;
 
 /* The pen state inside one page's text object, to emit only changes. */
 typedef struct text_state {
-	HPDF_Font font;
+	size_t font;             /* canonical index; SIZE_MAX before the first */
 	double size;
 	double char_spacing;
 	double gray;             /* fill gray; PDF starts every page black (0) */
-	double x, y;             /* start of the current line, as libharu sees it */
+	double x, y;             /* start of the current line */
 	bool matrix_set;         /* Tm was set absolutely (a rotated run came last) */
 } text_state;
 
-/* One ToUnicode line: a single code (first == last) or a range. */
+/* One ToUnicode line: CIDs first..last show first_char, first_char+1, ... */
 typedef struct cmap_entry {
-	uint32_t first, last;
+	uint32_t first, last, first_char;
 } cmap_entry;
+
+/* The Info keys written from pdf_metadata, in this order (w->info). */
+static const char *const info_keys[INFO_FIELD_COUNT] = {
+	"Title", "Author", "Subject", "Keywords", "Creator"
+};
+
+/* The PDF objects each program kind is embedded as.  A CFF program will
+ * be CIDFontType0 + FontFile3 /CIDFontType0C, with CIDs from its charset. */
+static const struct {
+	const char *cid_font_subtype;
+	const char *font_file_key;
+	const char *font_file_subtype;   /* NULL: none (FontFile2) */
+	bool identity_cid_to_gid;        /* /CIDToGIDMap /Identity (TrueType only) */
+} program_embedding[] = {
+	[PROGRAM_TRUETYPE] = { "CIDFontType2", "FontFile2", NULL, true },
+	[PROGRAM_CFF] = { "CIDFontType0", "FontFile3", "CIDFontType0C", false },
+};
+
+static const char *const af_relationships[] = {
+	"Source", "Data", "Alternative", "Supplement", "EncryptedPayload",
+	"FormData", "Schema", "Unspecified"
+};
 
 static const struct {
 	HPDF_STATUS code;
 	const char *text;
 } haru_messages[] = {
 	{ HPDF_FAILD_TO_ALLOC_MEM, "out of memory" },
-	{ HPDF_FILE_IO_ERROR, "file input/output error" },
-	{ HPDF_FILE_OPEN_ERROR, "cannot open file" },
 	{ HPDF_INVALID_DOCUMENT, "the document is in an error state" },
-	{ HPDF_EXCEED_GSTATE_LIMIT, "graphics states nested too deeply" },
-	{ HPDF_FONT_EXISTS, "font already loaded" },
-	{ HPDF_INVALID_FONTDEF_DATA, "invalid font data" },
-	{ HPDF_INVALID_TTC_FILE, "invalid TrueType collection" },
-	{ HPDF_INVALID_TTC_INDEX, "face index out of range" },
-	{ HPDF_TTF_CANNOT_EMBEDDING_FONT, "the font's licence forbids embedding" },
-	{ HPDF_TTF_INVALID_CMAP, "the font has no usable Unicode cmap" },
-	{ HPDF_TTF_INVALID_FOMAT, "not a TrueType font" },
-	{ HPDF_TTF_MISSING_TABLE, "a required TrueType table is missing" },
-	{ HPDF_UNSUPPORTED_FONT_TYPE, "unsupported font type" },
 	{ HPDF_PAGE_INVALID_SIZE, "page size out of range (3 to 14400 pt)" },
-	{ HPDF_PAGE_INVALID_FONT_SIZE, "font size out of range" },
-	{ HPDF_PAGE_FONT_NOT_FOUND, "no font selected" },
-	{ HPDF_PAGE_INVALID_GMODE, "operator not allowed in this graphics mode" },
-	{ HPDF_PAGE_OUT_OF_RANGE, "value out of range" },
-	{ HPDF_REAL_OUT_OF_RANGE, "number out of range" },
-	{ HPDF_INVALID_ENCODER, "invalid encoder" },
-	{ HPDF_INVALID_ENCODING_NAME, "unknown encoding" },
 	{ HPDF_INVALID_PARAMETER, "invalid parameter" },
 	{ HPDF_INVALID_OBJECT, "invalid object" },
 	{ HPDF_ZLIB_ERROR, "compression (zlib) error" },
 	{ HPDF_STREAM_EOF, "unexpected end of stream" },
 	{ HPDF_STRING_OUT_OF_RANGE, "string too long" },
+	{ HPDF_NAME_OUT_OF_RANGE, "name too long" },
 	{ HPDF_DICT_COUNT_ERR, "too many dictionary entries" },
 	{ HPDF_ARRAY_COUNT_ERR, "too many array elements" },
 	{ HPDF_XREF_COUNT_ERR, "too many objects" },
 };
 
-/* Tables libharu never copies into FontFile2 (it keeps 13 fixed ones);
- * dropping them early makes HarfBuzz's subsetting cheaper. */
+/* Tables a PDF font program does not need (layout, colour, bitmaps,
+ * vertical metrics); dropping them keeps the subset small. */
 static const hb_tag_t unneeded_tables[] = {
 	HB_TAG('G','S','U','B'), HB_TAG('G','P','O','S'), HB_TAG('G','D','E','F'),
 	HB_TAG('B','A','S','E'), HB_TAG('J','S','T','F'), HB_TAG('M','A','T','H'),
@@ -124,17 +171,21 @@ static const hb_tag_t unneeded_tables[] = {
 	HB_TAG('s','b','i','x'), HB_TAG('C','O','L','R'), HB_TAG('C','P','A','L'),
 	HB_TAG('S','V','G',' '), HB_TAG('m','o','r','x'), HB_TAG('k','e','r','x'),
 	HB_TAG('D','S','I','G'), HB_TAG('m','e','t','a'), HB_TAG('g','a','s','p'),
+	HB_TAG('h','d','m','x'), HB_TAG('L','T','S','H'), HB_TAG('V','D','M','X'),
+	HB_TAG('P','C','L','T'),
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
 
-/* libharu's error handler: remembers the error for the caller to report.
- * Every libharu call's status is checked as well, so no longjmp is needed. */
+/* libharu's error handler: keeps the first error for the caller to report
+ * (later ones are consequences).  Every status is checked as well. */
 static void HPDF_STDCALL
 record_haru_error(HPDF_STATUS code, HPDF_STATUS detail, void *user_data)
 {
 	haru_error *error = user_data;
 
+	if (error->code != HPDF_OK)
+		return;
 	error->code = code;
 	error->detail = detail;
 }
@@ -189,6 +240,170 @@ haru_got(writer *w, const void *result, const char *what)
 	return haru_ok(w, result != NULL ? HPDF_OK : HPDF_INVALID_OBJECT, what);
 }
 
+/* ---- small encoders ---------------------------------------------------- */
+
+/* Formats a coordinate or size with at most five decimals (as libharu
+ * did) and no trailing zeros: 0.00001 pt is below any device's precision. */
+static const char *
+format_number(char out[32], double value)
+{
+	size_t n;
+
+	snprintf(out, 32, "%.5f", value);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == '0')
+		out[--n] = '\0';
+	if (n > 0 && out[n - 1] == '.')
+		out[--n] = '\0';
+	if (strcmp(out, "-0") == 0)
+		strcpy(out, "0");
+	return out;
+}
+
+/* Rounds to the precision format_number writes, so that a pen position
+ * tracked in sums of written values never drifts from the page's. */
+static double
+written_value(double value)
+{
+	return round(value * 100000.0) / 100000.0;
+}
+
+/* Encodes valid UTF-8 as a PDF text string: UTF-16BE with the byte order
+ * mark, surrogate pairs above U+FFFF.  Returns the length in bytes. */
+static size_t
+utf16be_text(arena *mem, const char *text, size_t length, HPDF_BYTE **out)
+{
+	HPDF_BYTE *bytes = arena_alloc(mem, 2 + length * 4);
+	size_t i = 0, n = 2, step;
+	uint32_t cp, unit[2];
+	int units, k;
+
+	bytes[0] = 0xFE;
+	bytes[1] = 0xFF;
+	while (i < length && (step = utf8_decode(text + i, length - i, &cp)) > 0) {
+		units = cp > 0xFFFF ? 2 : 1;
+		unit[0] = cp > 0xFFFF ? 0xD800 + ((cp - 0x10000) >> 10) : cp;
+		unit[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+		for (k = 0; k < units; k++) {
+			bytes[n++] = (HPDF_BYTE)(unit[k] >> 8);
+			bytes[n++] = (HPDF_BYTE)unit[k];
+		}
+		i += step;
+	}
+	*out = bytes;
+	return n;
+}
+
+/* MD5 of some bytes with libharu's exported implementation (used for the
+ * document /ID, subset tags and attachment checksums). */
+static void
+md5_digest(const void *data, size_t size, HPDF_BYTE digest[16])
+{
+	struct HPDF_MD5Context ctx;
+
+	HPDF_MD5Init(&ctx);
+	HPDF_MD5Update(&ctx, data, (HPDF_UINT32)size);
+	HPDF_MD5Final(digest, &ctx);
+}
+
+/* Appends formatted text to a libharu stream (all lines here are short). */
+static HPDF_STATUS __attribute__((format(printf, 2, 3)))
+stream_printf(HPDF_Stream stream, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return HPDF_Stream_WriteStr(stream, line);
+}
+
+/* Writes text into an XML stream with the five markup characters
+ * escaped, so any title stays well-formed XMP. */
+static HPDF_STATUS
+write_xml_text(HPDF_Stream stream, const char *text)
+{
+	HPDF_STATUS s = HPDF_OK;
+	size_t plain;
+	const char *entity;
+
+	while (*text != '\0' && s == HPDF_OK) {
+		plain = strcspn(text, "&<>\"'");
+		if (plain > 0)
+			s = HPDF_Stream_Write(stream, (const HPDF_BYTE *)text,
+			                      (HPDF_UINT)plain);
+		text += plain;
+		if (*text == '\0' || s != HPDF_OK)
+			break;
+		entity = *text == '&' ? "&amp;" : *text == '<' ? "&lt;"
+		    : *text == '>' ? "&gt;" : *text == '"' ? "&quot;" : "&apos;";
+		s = HPDF_Stream_WriteStr(stream, entity);
+		text++;
+	}
+	return s;
+}
+
+/* ---- libharu objects --------------------------------------------------- */
+
+/* A dictionary that is its own object in the file (indirect), as font
+ * descriptors, outline items and file specifications must be. */
+static HPDF_Dict
+new_indirect_dict(writer *w)
+{
+	HPDF_Dict dict = HPDF_Dict_New(w->pdf->mmgr);
+
+	if (dict == NULL || HPDF_Xref_Add(w->pdf->xref, dict) != HPDF_OK)
+		return NULL;
+	return dict;
+}
+
+/* A stream object holding size bytes, Flate-compressed unless the
+ * content must stay readable as is (XMP, PDF/A 6.7.2). */
+static HPDF_Dict
+new_stream(writer *w, const void *data, size_t size, bool compress)
+{
+	HPDF_Dict stream = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+
+	if (stream == NULL)
+		return NULL;
+	if (compress)
+		stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	if (size > 0 && HPDF_Stream_Write(stream->stream, data,
+	                                  (HPDF_UINT)size) != HPDF_OK)
+		return NULL;
+	return stream;
+}
+
+/* A text string (UTF-16BE, written as hex) from valid UTF-8. */
+static HPDF_Binary
+new_text_string(writer *w, const char *utf8)
+{
+	HPDF_BYTE *bytes;
+	size_t n = utf16be_text(w->mem, utf8, strlen(utf8), &bytes);
+
+	return HPDF_Binary_New(w->pdf->mmgr, bytes, (HPDF_UINT)n);
+}
+
+/* [page /XYZ null top null]: go to a page, top at the given height,
+ * keeping the reader's zoom and horizontal scroll. */
+static HPDF_Array
+new_destination(writer *w, HPDF_Page target, double top)
+{
+	HPDF_MMgr mmgr = w->pdf->mmgr;
+	HPDF_Array dest = HPDF_Array_New(mmgr);
+
+	if (dest == NULL)
+		return NULL;
+	HPDF_Array_Add(dest, target);
+	HPDF_Array_AddName(dest, "XYZ");
+	HPDF_Array_Add(dest, HPDF_Null_New(mmgr));
+	HPDF_Array_Add(dest, isnan(top) ? (void *)HPDF_Null_New(mmgr)
+	                                : (void *)HPDF_Real_New(mmgr, (HPDF_REAL)top));
+	HPDF_Array_Add(dest, HPDF_Null_New(mmgr));
+	return dest;
+}
+
 /* ---- collecting the characters each font draws ------------------------ */
 
 /* Maps every doc->fonts entry to the first entry naming the same file and
@@ -201,7 +416,6 @@ find_canonical_fonts(writer *w)
 
 	for (i = 0; i < w->doc->font_count; i++) {
 		w->fonts[i].canonical = i;
-		w->fonts[i].memfd = -1;
 		for (j = 0; j < i; j++) {
 			if (fonts[j].face_index == fonts[i].face_index &&
 			    strcmp(fonts[j].path, fonts[i].path) == 0) {
@@ -212,8 +426,8 @@ find_canonical_fonts(writer *w)
 	}
 }
 
-/* Checks the numbers of a text run before anything is drawn, so libharu
- * never sees a value it would clamp or reject half-way through a page. */
+/* Checks the numbers of a text run before anything is drawn, so no value
+ * is clamped or rejected half-way through a page. */
 static bool
 run_is_valid(writer *w, size_t page_no, const text_run *run)
 {
@@ -227,35 +441,17 @@ run_is_valid(writer *w, size_t page_no, const text_run *run)
 	    !(fabs(run->x) <= PDF_MAX_COORD && fabs(run->y) <= PDF_MAX_COORD) ||
 	    !(fabs(run->char_spacing) <= PDF_MAX_COORD) ||
 	    !(run->gray >= 0 && run->gray <= 1) ||
+	    (run->rotation != 0 && run->rotation != 90) ||
 	    (run->text == NULL && run->length > 0)) {
 		writer_error(w, "page %zu: text run has an invalid size, "
-		             "position, gray or text", page_no);
+		             "position, rotation, gray or text", page_no);
 		return false;
 	}
 	return true;
 }
 
-/* Checks one decoded character of a run; libharu 2.3.0 writes a space for
- * anything above U+FFFF, and control characters would corrupt Tj strings. */
-static bool
-code_point_is_drawable(writer *w, size_t page_no, uint32_t cp)
-{
-	if (cp > 0xFFFF) {
-		writer_error(w, "character U+%04X is outside the Basic "
-		             "Multilingual Plane; this PDF writer cannot embed "
-		             "it yet (page %zu)", (unsigned)cp, page_no);
-		return false;
-	}
-	if (cp < 0x20 || cp == 0x7F) {
-		writer_error(w, "page %zu: control character U+%04X in a text "
-		             "run", page_no, (unsigned)cp);
-		return false;
-	}
-	return true;
-}
-
-/* Marks the characters of one run in its font's bitmap.  All problems in
- * the run are reported (not just the first) before it fails. */
+/* Marks the characters of one run in its font's set.  Control characters
+ * have no glyph to show; all of them are reported before failing. */
 static bool
 collect_run(writer *w, size_t page_no, const text_run *run)
 {
@@ -267,8 +463,8 @@ collect_run(writer *w, size_t page_no, const text_run *run)
 	if (!run_is_valid(w, page_no, run))
 		return false;
 	f = &w->fonts[w->fonts[run->font].canonical];
-	if (f->used == NULL)
-		f->used = arena_alloc(w->mem, BMP_SIZE / 8);
+	if (f->code_points == NULL)
+		f->code_points = hb_set_create();
 	while (i < run->length) {
 		n = utf8_decode(run->text + i, run->length - i, &cp);
 		if (n == 0) {
@@ -276,36 +472,15 @@ collect_run(writer *w, size_t page_no, const text_run *run)
 			             "(byte %zu)", page_no, i);
 			return false;
 		}
-		if (code_point_is_drawable(w, page_no, cp))
-			f->used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-		else
+		if (cp < 0x20 || cp == 0x7F) {
+			writer_error(w, "page %zu: control character U+%04X in a "
+			             "text run", page_no, (unsigned)cp);
 			ok = false;
+		}
+		hb_set_add(f->code_points, cp);
 		i += n;
 	}
 	return ok;
-}
-
-/* Turns each font's bitmap into a sorted list of code points, the form
- * the subsetter, the CMap and the width arrays all iterate over. */
-static void
-list_code_points(writer *w)
-{
-	embedded_font *f;
-	size_t i, n;
-	uint32_t cp;
-
-	for (i = 0; i < w->doc->font_count; i++) {
-		f = &w->fonts[i];
-		if (f->used == NULL)
-			continue;
-		for (n = 0, cp = 0; cp < BMP_SIZE; cp++)
-			n += (f->used[cp >> 3] >> (cp & 7)) & 1;
-		f->code_points = arena_calloc(w->mem, n, sizeof(uint32_t));
-		for (n = 0, cp = 0; cp < BMP_SIZE; cp++)
-			if ((f->used[cp >> 3] >> (cp & 7)) & 1)
-				f->code_points[n++] = cp;
-		f->count = n;
-	}
 }
 
 /* Walks every run of every page once, validating and collecting, so the
@@ -322,12 +497,17 @@ collect_code_points(writer *w)
 		for (r = 0; r < pg->run_count; r++)
 			ok = collect_run(w, p + 1, &pg->runs[r]) && ok;
 	}
-	if (ok)
-		list_code_points(w);
+	for (p = 0; ok && p < w->doc->font_count; p++) {
+		if (w->fonts[p].code_points != NULL &&
+		    !hb_set_allocation_successful(w->fonts[p].code_points)) {
+			writer_error(w, "PDF writer: out of memory");
+			ok = false;
+		}
+	}
 	return ok;
 }
 
-/* ---- subsetting with HarfBuzz ------------------------------------------ */
+/* ---- opening and checking fonts ---------------------------------------- */
 
 /* Says why a font file could not be opened, naming the path; HarfBuzz does
  * not report the reason, so the file is probed once more for errno. */
@@ -352,10 +532,33 @@ face_has_table(hb_face_t *face, hb_tag_t tag)
 	return present;
 }
 
-/* Opens face `face_index` of a font file.  Rejects what libharu cannot
- * embed: missing faces and CFF outlines (no glyf table, e.g. Noto CJK). */
+/* Classifies the face's outlines into a program kind; false (after an
+ * error) for CFF, which needs FontFile3 embedding, and for no outlines. */
+static bool
+find_program_kind(writer *w, hb_face_t *face, const page_font *source,
+                  program_kind *kind)
+{
+	if (face_has_table(face, HB_TAG('g','l','y','f'))) {
+		*kind = PROGRAM_TRUETYPE;
+		return true;
+	}
+	if (face_has_table(face, HB_TAG('C','F','F',' ')) ||
+	    face_has_table(face, HB_TAG('C','F','F','2'))) {
+		*kind = PROGRAM_CFF;
+		writer_error(w, "font %s (face %d) has CFF outlines; this PDF "
+		             "writer embeds only TrueType (glyf) fonts yet",
+		             source->path, source->face_index);
+		return false;
+	}
+	writer_error(w, "font %s (face %d) has no TrueType outlines",
+	             source->path, source->face_index);
+	return false;
+}
+
+/* Opens face `face_index` of a font file and classifies its outlines;
+ * a missing file or face is reported with the path. */
 static hb_face_t *
-open_font_face(writer *w, const page_font *source)
+open_font_face(writer *w, const page_font *source, program_kind *kind)
 {
 	hb_blob_t *blob = hb_blob_create_from_file_or_fail(source->path);
 	unsigned faces;
@@ -374,10 +577,7 @@ open_font_face(writer *w, const page_font *source)
 	}
 	face = hb_face_create(blob, (unsigned)source->face_index);
 	hb_blob_destroy(blob);
-	if (!face_has_table(face, HB_TAG('g','l','y','f'))) {
-		writer_error(w, "font %s (face %d) has no TrueType outlines; "
-		             "libharu 2.3.0 cannot embed CFF-based fonts",
-		             source->path, source->face_index);
+	if (!find_program_kind(w, face, source, kind)) {
 		hb_face_destroy(face);
 		return NULL;
 	}
@@ -387,19 +587,16 @@ open_font_face(writer *w, const page_font *source)
 /* Checks that the face maps every character drawn with it: PDF/A 6.3.5
  * forbids codes without a glyph, and a .notdef box is never wanted. */
 static bool
-face_covers(writer *w, hb_face_t *face, const embedded_font *f,
+face_covers(writer *w, hb_font_t *font, const embedded_font *f,
             const page_font *source)
 {
-	hb_set_t *covered = hb_set_create();
-	size_t i, missing = 0;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
 	uint32_t first = 0;
+	size_t missing = 0;
 
-	hb_face_collect_unicodes(face, covered);
-	for (i = 0; i < f->count; i++) {
-		if (!hb_set_has(covered, f->code_points[i]) && missing++ == 0)
-			first = f->code_points[i];
-	}
-	hb_set_destroy(covered);
+	while (hb_set_next(f->code_points, &cp))
+		if (!hb_font_get_nominal_glyph(font, cp, &glyph) && missing++ == 0)
+			first = cp;
 	if (missing > 0)
 		writer_error(w, "font %s (face %d) has no glyph for U+%04X "
 		             "(%zu characters missing in all)", source->path,
@@ -407,155 +604,571 @@ face_covers(writer *w, hb_face_t *face, const embedded_font *f,
 	return missing == 0;
 }
 
-/* Subsets the face to the font's characters with default flags (glyph ids
- * renumbered, which also avoids libharu's signed composite-gid bug) and
- * without hinting, which only costs size in a PDF.  Returns the new font. */
-static hb_blob_t *
-subset_face(hb_face_t *face, const embedded_font *f)
+/* ---- measuring fonts for their descriptors ----------------------------- */
+
+/* A value in font units as thousandths of an em, floored like /W. */
+static int
+per_mille(double value, unsigned upem)
+{
+	return (int)floor(value * 1000.0 / upem);
+}
+
+/* A signed 16-bit big-endian value at offset in a table's bytes. */
+static int
+read_int16(const char *table, size_t offset)
+{
+	const unsigned char *p = (const unsigned char *)table + offset;
+
+	return (int16_t)(uint16_t)((p[0] << 8) | p[1]);
+}
+
+/* FontBBox from the head table (xMin yMin xMax yMax); an empty box when
+ * the table is short, which readers treat as unknown. */
+static void
+measure_bbox(hb_face_t *face, unsigned upem, int bbox[4])
+{
+	hb_blob_t *head = hb_face_reference_table(face, HB_TAG('h','e','a','d'));
+	unsigned length;
+	const char *data = hb_blob_get_data(head, &length);
+	int i;
+
+	for (i = 0; i < 4; i++)
+		bbox[i] = length >= 44 ? per_mille(read_int16(data, 36 + 2 * i),
+		                                   upem) : 0;
+	hb_blob_destroy(head);
+}
+
+/* CapHeight (required by ISO 32000 for every FontDescriptor): OS/2
+ * sCapHeight, else the top of 'H', else the ascent (CJK-only fonts). */
+static int
+measure_cap_height(hb_font_t *font, unsigned upem, int ascent)
+{
+	hb_position_t value;
+	hb_codepoint_t glyph;
+	hb_glyph_extents_t extents;
+
+	if (hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT,
+	                               &value) && value > 0)
+		return per_mille(value, upem);
+	if (hb_font_get_nominal_glyph(font, 'H', &glyph) &&
+	    hb_font_get_glyph_extents(font, glyph, &extents) &&
+	    extents.y_bearing > 0)
+		return per_mille(extents.y_bearing, upem);
+	return ascent;
+}
+
+/* Fills the FontDescriptor values from the source font.  StemV has no
+ * TrueType source; it is estimated from the weight class, as usual. */
+static void
+measure_font(hb_face_t *face, hb_font_t *font, font_metrics *m)
+{
+	unsigned upem = hb_face_get_upem(face);
+	hb_position_t ascender = 0, descender = 0;
+	float weight = hb_style_get_value(font, HB_STYLE_TAG_WEIGHT);
+
+	measure_bbox(face, upem, m->bbox);
+	hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER,
+	                           &ascender);
+	hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER,
+	                           &descender);
+	m->ascent = per_mille(ascender, upem);
+	m->descent = per_mille(descender, upem);
+	m->cap_height = measure_cap_height(font, upem, m->ascent);
+	m->italic_angle = hb_style_get_value(font, HB_STYLE_TAG_SLANT_ANGLE);
+	m->stem_v = (int)lround(50 + pow(weight / 65.0, 2));
+	m->flags = 4 | (m->italic_angle != 0 ? 64 : 0);   /* Symbolic, Italic */
+}
+
+/* ---- subsetting with HarfBuzz ------------------------------------------ */
+
+/* The subsetter's input: the characters drawn, layout and bitmap tables
+ * dropped, no hinting (it only costs size in a PDF). */
+static hb_subset_input_t *
+subset_input(const embedded_font *f)
 {
 	hb_subset_input_t *input = hb_subset_input_create_or_fail();
-	hb_set_t *unicodes, *dropped;
-	hb_face_t *subset;
-	hb_blob_t *result;
+	hb_set_t *dropped;
 	size_t i;
 
 	if (input == NULL)
 		return NULL;
-	unicodes = hb_subset_input_unicode_set(input);
-	for (i = 0; i < f->count; i++)
-		hb_set_add(unicodes, f->code_points[i]);
+	hb_set_union(hb_subset_input_unicode_set(input), f->code_points);
 	dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (i = 0; i < sizeof(unneeded_tables) / sizeof(unneeded_tables[0]); i++)
 		hb_set_add(dropped, unneeded_tables[i]);
 	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-	subset = hb_subset_or_fail(face, input);
-	hb_subset_input_destroy(input);
-	if (subset == NULL)
-		return NULL;
-	result = hb_face_reference_blob(subset);
-	hb_face_destroy(subset);
-	return result;
+	return input;
 }
 
-/* Copies a font program into an anonymous memory file.  libharu 2.3.0 can
- * load fonts only by file name, and this avoids a temporary file. */
-static int
-write_memfd(writer *w, hb_blob_t *blob)
+/* Records each character's CID (its glyph id in the subset) and, per CID,
+ * the lowest character shown with it, for the ToUnicode CMap. */
+static bool
+map_characters(writer *w, embedded_font *f, hb_subset_plan_t *plan)
 {
-	unsigned length;
-	const char *data = hb_blob_get_data(blob, &length);
-	int fd = memfd_create("gkreport-font", MFD_CLOEXEC);
-	size_t done = 0;
-	ssize_t n;
+	const hb_map_t *to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
+	const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, cid;
 
-	if (fd < 0) {
-		writer_error(w, "memfd_create failed: %s", strerror(errno));
-		return -1;
-	}
-	while (done < length) {
-		n = write(fd, data + done, length - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			writer_error(w, "cannot write font subset to memfd: %s",
-			             n < 0 ? strerror(errno) : "no progress");
-			close(fd);
-			return -1;
+	f->cid_of = hb_map_create();
+	while (hb_set_next(f->code_points, &cp)) {
+		cid = hb_map_get(to_new, hb_map_get(to_old, cp));
+		if (cid == HB_MAP_VALUE_INVALID || cid >= f->program.glyph_count) {
+			writer_error(w, "PDF writer: HarfBuzz dropped the glyph of "
+			             "U+%04X from a font subset", (unsigned)cp);
+			return false;
 		}
-		done += (size_t)n;
+		hb_map_set(f->cid_of, cp, cid);
+		if (f->program.unicode_of_cid[cid] == 0)
+			f->program.unicode_of_cid[cid] = cp;
 	}
-	return fd;
+	return hb_map_allocation_successful(f->cid_of);
 }
 
-/* Produces the subset font program of one used font in a memfd (f->memfd),
- * with all checks on the source file reported against its path. */
-static bool
-make_font_subset(writer *w, embedded_font *f, const page_font *source)
+/* Orders widths ascending, for finding the most common one. */
+static int
+compare_ints(const void *a, const void *b)
 {
-	hb_face_t *face = open_font_face(w, source);
-	hb_blob_t *subset;
+	int x = *(const int *)a, y = *(const int *)b;
 
-	if (face == NULL)
-		return false;
-	if (!face_covers(w, face, f, source)) {
-		hb_face_destroy(face);
-		return false;
-	}
-	subset = subset_face(face, f);
-	hb_face_destroy(face);
-	if (subset == NULL || hb_blob_get_length(subset) == 0) {
-		writer_error(w, "HarfBuzz could not subset font %s (face %d)",
-		             source->path, source->face_index);
-		hb_blob_destroy(subset);
-		return false;
-	}
-	f->memfd = write_memfd(w, subset);
-	hb_blob_destroy(subset);
-	return f->memfd >= 0;
+	return (x > y) - (x < y);
 }
 
-/* ---- loading fonts into libharu ---------------------------------------- */
-
-/* True when an earlier font already got this name: libharu then silently
- * returns the earlier font instead of loading the new one. */
-static bool
-font_name_taken(const writer *w, size_t index, const char *name)
+/* The most frequent width of the drawn CIDs (the smallest on a tie), used
+ * as /DW so that /W lists only exceptions (digits, Latin, punctuation). */
+static int
+most_common_width(writer *w, const font_program *p)
 {
-	size_t i;
+	int *sorted = arena_calloc(w->mem, p->glyph_count, sizeof(int));
+	size_t i, n = 0, run, best_run = 0;
+	int best = 1000;
 
-	for (i = 0; i < index; i++)
-		if (w->fonts[i].name != NULL && strcmp(w->fonts[i].name, name) == 0)
-			return true;
-	return false;
+	for (i = 0; i < p->glyph_count; i++)
+		if (p->unicode_of_cid[i] != 0)
+			sorted[n++] = p->widths[i];
+	qsort(sorted, n, sizeof(int), compare_ints);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && sorted[i + run] == sorted[i]; run++)
+			;
+		if (run > best_run) {
+			best_run = run;
+			best = sorted[i];
+		}
+	}
+	return best;
 }
 
-/* Loads one subset font from its memfd as an embedded Type0 font with the
- * UTF-8 encoder, so the CIDs in the content stream are BMP code points. */
+/* Widths of every glyph of the subset, from the source font's hmtx
+ * through the plan's new-to-old map: floor(adv * 1000 / upem) as fonts.c. */
+static void
+measure_widths(writer *w, font_program *p, hb_font_t *font,
+               hb_subset_plan_t *plan)
+{
+	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+	unsigned upem = hb_face_get_upem(hb_font_get_face(font));
+	hb_position_t advance;
+	unsigned cid;
+
+	p->widths = arena_calloc(w->mem, p->glyph_count, sizeof(int));
+	for (cid = 0; cid < p->glyph_count; cid++) {
+		advance = hb_font_get_glyph_h_advance(font, hb_map_get(to_old, cid));
+		p->widths[cid] = per_mille(advance, upem);
+	}
+}
+
+/* The name after the subset tag: the PostScript name (name ID 6) kept to
+ * the characters PDF names allow unescaped, or "Font<n>" without one. */
+static void
+postscript_name(hb_face_t *face, size_t index, char *out, size_t size)
+{
+	char name[64] = { 0 };
+	unsigned length = sizeof(name);
+	size_t i, n = 0;
+
+	hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+	                    HB_LANGUAGE_INVALID, &length, name);
+	for (i = 0; i < length && name[i] != '\0' && n + 1 < size; i++)
+		if (name[i] > 32 && name[i] < 127 && strchr("()<>[]{}/%#", name[i]) == NULL)
+			out[n++] = name[i];
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, size, "Font%zu", index + 1);
+}
+
+/* BaseFont: a subset tag of six capitals derived from the MD5 of the name
+ * and the glyphs kept, so equal subsets get equal names and runs agree. */
+static void
+name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
+            hb_subset_plan_t *plan)
+{
+	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+	char name[64] = { 0 };
+	uint32_t *glyphs = arena_calloc(w->mem, p->glyph_count + 16,
+	                                sizeof(uint32_t));
+	HPDF_BYTE digest[16];
+	unsigned i;
+
+	postscript_name(face, index, name, sizeof(name));
+	memcpy(glyphs, name, sizeof(name));
+	for (i = 0; i < p->glyph_count; i++)
+		glyphs[16 + i] = hb_map_get(to_old, i);
+	md5_digest(glyphs, (p->glyph_count + 16) * sizeof(uint32_t), digest);
+	for (i = 0; i < 6; i++)
+		p->base_font[i] = (char)('A' + digest[i] % 26);
+	snprintf(p->base_font + 6, sizeof(p->base_font) - 6, "+%s", name);
+}
+
+/* Plans the subset, takes every mapping and measure it needs, then
+ * builds the program itself.  The plan numbers glyphs by old glyph id. */
 static bool
-load_font(writer *w, size_t index)
+subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
+{
+	embedded_font *f = &w->fonts[index];
+	hb_subset_input_t *input = subset_input(f);
+	hb_subset_plan_t *plan;
+	hb_face_t *subset = NULL;
+	bool ok;
+
+	plan = input != NULL ? hb_subset_plan_create_or_fail(face, input) : NULL;
+	hb_subset_input_destroy(input);
+	if (plan == NULL)
+		return false;
+	f->program.glyph_count =
+	    hb_map_get_population(hb_subset_plan_new_to_old_glyph_mapping(plan));
+	f->program.unicode_of_cid = arena_calloc(w->mem, f->program.glyph_count,
+	                                         sizeof(uint32_t));
+	ok = f->program.glyph_count > 0 && map_characters(w, f, plan);
+	if (ok) {
+		measure_widths(w, &f->program, font, plan);
+		name_subset(w, face, index, &f->program, plan);
+		subset = hb_subset_plan_execute_or_fail(plan);
+		ok = subset != NULL;
+	}
+	if (ok)
+		f->program.data = hb_face_reference_blob(subset);
+	hb_face_destroy(subset);
+	hb_subset_plan_destroy(plan);
+	return ok && hb_blob_get_length(f->program.data) > 0;
+}
+
+/* Produces the subset program of one used font with everything its PDF
+ * dictionaries need; all checks are reported against the file's path. */
+static bool
+prepare_font(writer *w, size_t index)
 {
 	embedded_font *f = &w->fonts[index];
 	const page_font *source = &w->doc->fonts[index];
-	char path[64];
-	const char *name;
+	hb_face_t *face = open_font_face(w, source, &f->program.kind);
+	hb_font_t *font;
+	bool ok;
 
-	if (!make_font_subset(w, f, source))
+	if (face == NULL)
 		return false;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", f->memfd);
-	name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-	if (!haru_got(w, name, "load the font subset"))
-		return false;
-	if (font_name_taken(w, index, name)) {
-		writer_error(w, "font %s (face %d) has the same PostScript name "
-		             "%s as another font; libharu cannot embed both",
-		             source->path, source->face_index, name);
-		return false;
+	font = hb_font_create(face);
+	ok = face_covers(w, font, f, source);
+	if (ok && !subset_font(w, index, face, font)) {
+		writer_error(w, "HarfBuzz could not subset font %s (face %d)",
+		             source->path, source->face_index);
+		ok = false;
 	}
-	f->name = name;
-	f->font = HPDF_GetFont(w->pdf, name, "UTF-8");
-	return haru_got(w, f->font, "create the font");
+	if (ok) {
+		measure_font(face, font, &f->program.metrics);
+		f->program.default_width = most_common_width(w, &f->program);
+	}
+	hb_font_destroy(font);
+	hb_face_destroy(face);
+	return ok;
 }
 
-/* Loads every font some run draws with; unused entries of doc->fonts
+/* Prepares every font some run draws with; unused entries of doc->fonts
  * (and duplicates of another entry) are skipped. */
 static bool
-load_fonts(writer *w)
+prepare_fonts(writer *w)
 {
 	size_t i;
 
 	for (i = 0; i < w->doc->font_count; i++) {
-		if (w->fonts[i].canonical != i || w->fonts[i].count == 0)
+		if (w->fonts[i].canonical != i || w->fonts[i].code_points == NULL ||
+		    hb_set_is_empty(w->fonts[i].code_points))
 			continue;
-		if (!load_font(w, i))
+		if (!prepare_font(w, i))
 			return false;
 	}
+	return true;
+}
+
+/* ---- font dictionaries ------------------------------------------------- */
+
+/* Groups the CIDs that show a character into ToUnicode lines: a bfrange
+ * for consecutive CIDs showing consecutive BMP characters (neither may
+ * cross a high byte), a single line otherwise.  Returns the count. */
+static size_t
+group_cmap_entries(writer *w, const font_program *p, cmap_entry **out)
+{
+	cmap_entry *e = arena_calloc(w->mem, p->glyph_count, sizeof(*e));
+	cmap_entry *last;
+	size_t n = 0;
+	uint32_t cid, u;
+
+	for (cid = 0; cid < p->glyph_count; cid++) {
+		u = p->unicode_of_cid[cid];
+		if (u == 0)
+			continue;
+		last = n > 0 ? &e[n - 1] : NULL;
+		if (last != NULL && cid == last->last + 1 &&
+		    (cid >> 8) == (last->first >> 8) && u <= 0xFFFF &&
+		    u == last->first_char + (cid - last->first) &&
+		    (u >> 8) == (last->first_char >> 8))
+			last->last = cid;
+		else
+			e[n++] = (cmap_entry){ cid, cid, u };
+	}
+	*out = e;
+	return n;
+}
+
+/* The UTF-16BE hex of one character: four digits, or eight (a surrogate
+ * pair) above U+FFFF. */
+static const char *
+utf16_hex(char out[12], uint32_t cp)
+{
+	if (cp <= 0xFFFF)
+		snprintf(out, 12, "%04X", (unsigned)cp);
+	else
+		snprintf(out, 12, "%04X%04X",
+		         (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+		         (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+	return out;
+}
+
+/* Writes the bfchar and bfrange blocks, at most 100 lines each, taking
+ * consecutive entries of one kind (single or range) per block. */
+static HPDF_STATUS
+write_cmap_blocks(HPDF_Stream s, const cmap_entry *e, size_t n)
+{
+	HPDF_STATUS st = HPDF_OK;
+	size_t i = 0, j, k;
+	char hex[12];
+	bool single;
+
+	while (i < n && st == HPDF_OK) {
+		single = e[i].first == e[i].last;
+		for (j = i; j < n && j - i < CMAP_BLOCK_MAX &&
+		     (e[j].first == e[j].last) == single; j++)
+			;
+		st = stream_printf(s, "%zu %s\n", j - i,
+		                   single ? "beginbfchar" : "beginbfrange");
+		for (k = i; k < j && st == HPDF_OK; k++)
+			st = single
+			    ? stream_printf(s, "<%04X> <%s>\n", (unsigned)e[k].first,
+			                    utf16_hex(hex, e[k].first_char))
+			    : stream_printf(s, "<%04X> <%04X> <%04X>\n",
+			                    (unsigned)e[k].first, (unsigned)e[k].last,
+			                    (unsigned)e[k].first_char);
+		if (st == HPDF_OK)
+			st = HPDF_Stream_WriteStr(s, single ? "endbfchar\n"
+			                                    : "endbfrange\n");
+		i = j;
+	}
+	return st;
+}
+
+/* The ToUnicode CMap stream: a standard Adobe-Identity-UCS CMap mapping
+ * each CID (2-byte code) to the character it shows. */
+static HPDF_Dict
+to_unicode_stream(writer *w, const font_program *p)
+{
+	HPDF_Dict cmap = new_stream(w, NULL, 0, true);
+	cmap_entry *entries;
+	size_t n = group_cmap_entries(w, p, &entries);
+
+	if (cmap == NULL)
+		return NULL;
+	HPDF_Stream_WriteStr(cmap->stream,
+	    "/CIDInit /ProcSet findresource begin\n"
+	    "12 dict begin\n"
+	    "begincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+	    "/Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n"
+	    "/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	write_cmap_blocks(cmap->stream, entries, n);
+	HPDF_Stream_WriteStr(cmap->stream, "endcmap\n"
+	    "CMapName currentdict /CMap defineresource pop\n"
+	    "end\nend\n");
+	return cmap;
+}
+
+/* /CIDSet (PDF/A 6.3.5): one bit per CID, most significant bit first,
+ * set for every glyph the subset program holds. */
+static HPDF_Dict
+cid_set_stream(writer *w, const font_program *p)
+{
+	size_t size = (p->glyph_count + 7) / 8;
+	HPDF_BYTE *bits = arena_alloc(w->mem, size);
+	unsigned cid;
+
+	for (cid = 0; cid < p->glyph_count; cid++)
+		bits[cid >> 3] |= (HPDF_BYTE)(0x80u >> (cid & 7));
+	return new_stream(w, bits, size, true);
+}
+
+/* The font file stream: the subset program, compressed, with /Length1
+ * (its uncompressed size) for TrueType, /Subtype for FontFile3. */
+static HPDF_Dict
+font_file_stream(writer *w, const font_program *p)
+{
+	unsigned length;
+	const char *data = hb_blob_get_data(p->data, &length);
+	HPDF_Dict file = new_stream(w, data, length, true);
+	const char *subtype = program_embedding[p->kind].font_file_subtype;
+
+	if (file == NULL)
+		return NULL;
+	if (p->kind == PROGRAM_TRUETYPE)
+		HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)length);
+	if (subtype != NULL)
+		HPDF_Dict_AddName(file, "Subtype", subtype);
+	return file;
+}
+
+/* [xMin yMin xMax yMax] in thousandths of an em. */
+static HPDF_Array
+bbox_array(writer *w, const int bbox[4])
+{
+	HPDF_Array box = HPDF_Array_New(w->pdf->mmgr);
+	int i;
+
+	for (i = 0; box != NULL && i < 4; i++)
+		HPDF_Array_AddNumber(box, bbox[i]);
+	return box;
+}
+
+/* The FontDescriptor: metrics including CapHeight, the program and the
+ * CIDSet that PDF/A requires of a subset CIDFont. */
+static HPDF_Dict
+font_descriptor(writer *w, const font_program *p)
+{
+	const font_metrics *m = &p->metrics;
+	HPDF_Dict fd = new_indirect_dict(w);
+
+	if (fd == NULL)
+		return NULL;
+	HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+	HPDF_Dict_AddName(fd, "FontName", p->base_font);
+	HPDF_Dict_AddNumber(fd, "Flags", m->flags);
+	HPDF_Dict_Add(fd, "FontBBox", bbox_array(w, m->bbox));
+	HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)m->italic_angle);
+	HPDF_Dict_AddNumber(fd, "Ascent", m->ascent);
+	HPDF_Dict_AddNumber(fd, "Descent", m->descent);
+	HPDF_Dict_AddNumber(fd, "CapHeight", m->cap_height);
+	HPDF_Dict_AddNumber(fd, "StemV", m->stem_v);
+	HPDF_Dict_Add(fd, program_embedding[p->kind].font_file_key,
+	              font_file_stream(w, p));
+	HPDF_Dict_Add(fd, "CIDSet", cid_set_stream(w, p));
+	return fd;
+}
+
+/* True when CID cid starts a new "first [w ...]" group of /W. */
+static bool
+starts_width_group(const font_program *p, unsigned cid, size_t group_size)
+{
+	return cid == 0 || p->widths[cid - 1] == p->default_width ||
+	       group_size >= WIDTH_GROUP_MAX;
+}
+
+/* /W for the CIDs whose width differs from /DW, as "first [w ...]"
+ * groups of consecutive CIDs; every glyph of the program is covered. */
+static HPDF_Array
+width_array(writer *w, const font_program *p)
+{
+	HPDF_MMgr mmgr = w->pdf->mmgr;
+	HPDF_Array widths = HPDF_Array_New(mmgr), group = NULL;
+	size_t group_size = 0;
+	unsigned cid;
+
+	for (cid = 0; widths != NULL && cid < p->glyph_count; cid++) {
+		if (p->widths[cid] == p->default_width)
+			continue;
+		if (group == NULL || starts_width_group(p, cid, group_size)) {
+			HPDF_Array_AddNumber(widths, (HPDF_INT32)cid);
+			group = HPDF_Array_New(mmgr);
+			if (HPDF_Array_Add(widths, group) != HPDF_OK)
+				return NULL;
+			group_size = 0;
+		}
+		HPDF_Array_AddNumber(group, p->widths[cid]);
+		group_size++;
+	}
+	return widths;
+}
+
+/* The CIDFont dictionary: Identity ordering and, for TrueType, an
+ * Identity CIDToGIDMap (CIDs are glyph ids); widths as /DW + exceptions. */
+static HPDF_Dict
+cid_font_dict(writer *w, const font_program *p)
+{
+	HPDF_Dict cid_font = new_indirect_dict(w);
+	HPDF_Dict info = HPDF_Dict_New(w->pdf->mmgr);
+
+	if (cid_font == NULL || info == NULL)
+		return NULL;
+	HPDF_Dict_Add(info, "Registry", HPDF_String_New(w->pdf->mmgr, "Adobe", NULL));
+	HPDF_Dict_Add(info, "Ordering", HPDF_String_New(w->pdf->mmgr, "Identity", NULL));
+	HPDF_Dict_AddNumber(info, "Supplement", 0);
+	HPDF_Dict_AddName(cid_font, "Type", "Font");
+	HPDF_Dict_AddName(cid_font, "Subtype",
+	                  program_embedding[p->kind].cid_font_subtype);
+	HPDF_Dict_AddName(cid_font, "BaseFont", p->base_font);
+	HPDF_Dict_Add(cid_font, "CIDSystemInfo", info);
+	HPDF_Dict_Add(cid_font, "FontDescriptor", font_descriptor(w, p));
+	HPDF_Dict_AddNumber(cid_font, "DW", p->default_width);
+	HPDF_Dict_Add(cid_font, "W", width_array(w, p));
+	if (program_embedding[p->kind].identity_cid_to_gid)
+		HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
+	return cid_font;
+}
+
+/* The Type0 font a page's resources name: Identity-H (2-byte codes =
+ * CIDs), its one descendant and the ToUnicode CMap. */
+static bool
+embed_font(writer *w, size_t index)
+{
+	embedded_font *f = &w->fonts[index];
+	HPDF_Dict font = new_indirect_dict(w);
+	HPDF_Array descendants = HPDF_Array_New(w->pdf->mmgr);
+
+	if (font == NULL || descendants == NULL)
+		return haru_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "create a font");
+	HPDF_Array_Add(descendants, cid_font_dict(w, &f->program));
+	HPDF_Dict_AddName(font, "Type", "Font");
+	HPDF_Dict_AddName(font, "Subtype", "Type0");
+	HPDF_Dict_AddName(font, "BaseFont", f->program.base_font);
+	HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+	HPDF_Dict_Add(font, "DescendantFonts", descendants);
+	HPDF_Dict_Add(font, "ToUnicode", to_unicode_stream(w, &f->program));
+	f->dict = font;
+	snprintf(f->resource, sizeof(f->resource), "F%zu", index + 1);
+	return haru_ok(w, HPDF_OK, "embed a font");
+}
+
+/* Embeds every prepared font (only TrueType programs exist so far; a CFF
+ * program would get CIDFontType0 + FontFile3 here). */
+static bool
+embed_fonts(writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->doc->font_count; i++)
+		if (w->fonts[i].program.data != NULL && !embed_font(w, i))
+			return false;
 	return true;
 }
 
 /* ---- drawing ----------------------------------------------------------- */
 
 /* Checks a rule's numbers before drawing, for the same reason as for runs:
- * libharu would clamp or fail half-way through the page. */
+ * a bad value must not leave half a page behind. */
 static bool
 rule_is_valid(writer *w, size_t page_no, const rule *r)
 {
@@ -574,448 +1187,810 @@ rule_is_valid(writer *w, size_t page_no, const rule *r)
  * (butt caps leave a notch there); the layout gives rules exact end points
  * at the centre lines of the rules they meet. */
 static bool
-draw_rules(writer *w, HPDF_Page hp, const page *pg, size_t page_no)
+draw_rules(writer *w, HPDF_Stream s, const page *pg, size_t page_no)
 {
-	const rule *r;
+	char a[32], b[32], c[32], d[32];
 	double width = -1;
-	HPDF_STATUS s = HPDF_OK;
+	const rule *r;
 	size_t i;
 
-	if (pg->rule_count == 0)
-		return true;
-	s = HPDF_Page_SetLineCap(hp, HPDF_PROJECTING_SCUARE_END);
-	for (i = 0; i < pg->rule_count && s == HPDF_OK; i++) {
+	if (pg->rule_count > 0)
+		HPDF_Stream_WriteStr(s, "2 J\n");
+	for (i = 0; i < pg->rule_count; i++) {
 		r = &pg->rules[i];
 		if (!rule_is_valid(w, page_no, r))
 			return false;
 		if (r->width != width) {
 			if (width > 0)
-				s = HPDF_Page_Stroke(hp);
-			if (s == HPDF_OK)
-				s = HPDF_Page_SetLineWidth(hp, (HPDF_REAL)r->width);
+				HPDF_Stream_WriteStr(s, "S\n");
+			stream_printf(s, "%s w\n", format_number(a, r->width));
 			width = r->width;
 		}
-		if (s == HPDF_OK)
-			s = HPDF_Page_MoveTo(hp, (HPDF_REAL)r->x0, (HPDF_REAL)r->y0);
-		if (s == HPDF_OK)
-			s = HPDF_Page_LineTo(hp, (HPDF_REAL)r->x1, (HPDF_REAL)r->y1);
+		stream_printf(s, "%s %s m %s %s l\n", format_number(a, r->x0),
+		              format_number(b, r->y0), format_number(c, r->x1),
+		              format_number(d, r->y1));
 	}
-	if (s == HPDF_OK)
-		s = HPDF_Page_Stroke(hp);
-	return haru_ok(w, s, "draw the rules");
+	if (pg->rule_count > 0)
+		HPDF_Stream_WriteStr(s, "S\n");
+	return haru_ok(w, HPDF_OK, "draw the rules");
 }
 
 /* Emits Tf, Tc and the fill gray only when they change from the previous
  * run: they are state, which persists between runs inside one BT/ET. */
-static HPDF_STATUS
-set_run_state(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
+static void
+write_run_state(writer *w, HPDF_Stream s, text_state *st, const text_run *run)
 {
-	HPDF_Font font = w->fonts[w->fonts[run->font].canonical].font;
-	HPDF_STATUS s = HPDF_OK;
+	size_t font = w->fonts[run->font].canonical;
+	char a[32];
 
-	if (font != st->font || run->size != st->size) {
-		s = HPDF_Page_SetFontAndSize(hp, font, (HPDF_REAL)run->size);
-		st->font = font;
-		st->size = run->size;
-	}
-	if (s == HPDF_OK && run->char_spacing != st->char_spacing) {
-		s = HPDF_Page_SetCharSpace(hp, (HPDF_REAL)run->char_spacing);
-		st->char_spacing = run->char_spacing;
-	}
-	if (s == HPDF_OK && run->gray != st->gray) {
-		s = HPDF_Page_SetGrayFill(hp, (HPDF_REAL)run->gray);
-		st->gray = run->gray;
-	}
-	return s;
+	if (font != st->font || run->size != st->size)
+		stream_printf(s, "/%s %s Tf\n", w->fonts[font].resource,
+		              format_number(a, run->size));
+	st->font = font;
+	st->size = run->size;
+	if (run->char_spacing != st->char_spacing)
+		stream_printf(s, "%s Tc\n", format_number(a, run->char_spacing));
+	st->char_spacing = run->char_spacing;
+	if (run->gray != st->gray)
+		stream_printf(s, "%s g\n", format_number(a, run->gray));
+	st->gray = run->gray;
 }
 
-/* Positions a run turned 90 degrees counter-clockwise (a landscape table
- * on a portrait page), or the first upright run after one: an absolute
- * text matrix, since Td would move along the rotated axes. */
-static HPDF_STATUS
-set_text_matrix(HPDF_Page hp, text_state *st, const text_run *run)
+/* Moves to a run's origin: Td relative to the previous line start, or an
+ * absolute text matrix for a run turned 90 degrees counter-clockwise (a
+ * landscape table) and for the first upright run after one. */
+static void
+write_run_position(HPDF_Stream s, text_state *st, const text_run *run)
 {
-	HPDF_REAL x = (HPDF_REAL)run->x, y = (HPDF_REAL)run->y;
+	double dx = written_value(run->x - st->x);
+	double dy = written_value(run->y - st->y);
+	char a[32], b[32];
 
-	st->x = x;
-	st->y = y;
-	st->matrix_set = run->rotation != 0;
-	if (run->rotation != 0)
-		return HPDF_Page_SetTextMatrix(hp, 0, 1, -1, 0, x, y);
-	return HPDF_Page_SetTextMatrix(hp, 1, 0, 0, 1, x, y);
-}
-
-/* Draws one run: Td relative to the previous line start, then Tj.  The
- * pen is tracked in float like libharu's own, so offsets do not drift. */
-static HPDF_STATUS
-draw_run(writer *w, HPDF_Page hp, text_state *st, const text_run *run)
-{
-	HPDF_REAL dx = (HPDF_REAL)(run->x - st->x);
-	HPDF_REAL dy = (HPDF_REAL)(run->y - st->y);
-	HPDF_STATUS s;
-
-	if (run->length == 0)
-		return HPDF_OK;
-	s = set_run_state(w, hp, st, run);
 	if (run->rotation != 0 || st->matrix_set) {
-		if (s == HPDF_OK)
-			s = set_text_matrix(hp, st, run);
-	} else {
-		if (s == HPDF_OK)
-			s = HPDF_Page_MoveTextPos(hp, dx, dy);
-		st->x += dx;
-		st->y += dy;
+		stream_printf(s, "%s %s %s Tm\n",
+		              run->rotation != 0 ? "0 1 -1 0" : "1 0 0 1",
+		              format_number(a, run->x), format_number(b, run->y));
+		st->x = written_value(run->x);
+		st->y = written_value(run->y);
+		st->matrix_set = run->rotation != 0;
+		return;
 	}
-	if (s == HPDF_OK)
-		s = HPDF_Page_ShowText(hp, arena_strndup(w->mem, run->text,
-		                                          run->length));
-	return s;
+	stream_printf(s, "%s %s Td\n", format_number(a, dx), format_number(b, dy));
+	st->x += dx;
+	st->y += dy;
+}
+
+/* Shows a run's characters as 2-byte CIDs in one hex string. */
+static void
+write_run_glyphs(writer *w, HPDF_Stream s, const text_run *run)
+{
+	const embedded_font *f = &w->fonts[w->fonts[run->font].canonical];
+	char *hex = arena_alloc(w->mem, run->length * 4 + 8);
+	size_t i = 0, n = 0, step;
+	uint32_t cp;
+
+	hex[n++] = '<';
+	while (i < run->length &&
+	       (step = utf8_decode(run->text + i, run->length - i, &cp)) > 0) {
+		snprintf(hex + n, 5, "%04X", (unsigned)hb_map_get(f->cid_of, cp));
+		n += 4;
+		i += step;
+	}
+	memcpy(hex + n, "> Tj\n", 6);
+	HPDF_Stream_WriteStr(s, hex);
 }
 
 /* Draws all runs of a page inside a single BT/ET, which keeps the content
- * stream small and the graphics-state nesting flat (no q/Q at all). */
+ * stream small and the graphics-state nesting flat (no q/Q at all); the
+ * fill is black again afterwards. */
 static bool
-draw_runs(writer *w, HPDF_Page hp, const page *pg)
+draw_runs(writer *w, HPDF_Stream s, const page *pg)
 {
-	text_state st = { NULL, 0, 0, 0, 0, 0, false };
-	HPDF_STATUS s;
+	text_state st = { SIZE_MAX, 0, 0, 0, 0, 0, false };
+	const text_run *run;
 	size_t i;
 
 	if (pg->run_count == 0)
 		return true;
-	s = HPDF_Page_BeginText(hp);
-	for (i = 0; i < pg->run_count && s == HPDF_OK; i++)
-		s = draw_run(w, hp, &st, &pg->runs[i]);
-	if (s == HPDF_OK)
-		s = HPDF_Page_EndText(hp);
-	return haru_ok(w, s, "draw the text");
+	HPDF_Stream_WriteStr(s, "BT\n");
+	for (i = 0; i < pg->run_count; i++) {
+		run = &pg->runs[i];
+		if (run->length == 0)
+			continue;
+		write_run_state(w, s, &st, run);
+		write_run_position(s, &st, run);
+		write_run_glyphs(w, s, run);
+	}
+	if (st.gray != 0)
+		HPDF_Stream_WriteStr(s, "0 g\n");
+	HPDF_Stream_WriteStr(s, "ET\n");
+	return haru_ok(w, HPDF_OK, "draw the text");
 }
 
-/* Adds one page of the given size and draws its rules, then its text. */
+/* Names every font the page draws with in its /Resources /Font. */
 static bool
-draw_page(writer *w, const page *pg, size_t page_no)
+add_font_resources(writer *w, HPDF_Page hp, const page *pg)
 {
+	HPDF_Dict resources = HPDF_Dict_GetItem(hp, "Resources", HPDF_OCLASS_DICT);
+	HPDF_Dict fonts = HPDF_Dict_New(w->pdf->mmgr);
+	bool *used = arena_calloc(w->mem, w->doc->font_count, sizeof(bool));
+	const embedded_font *f;
+	size_t i;
+
+	if (resources == NULL || fonts == NULL)
+		return haru_got(w, NULL, "find the page resources");
+	for (i = 0; i < pg->run_count; i++)
+		if (pg->runs[i].length > 0)
+			used[w->fonts[pg->runs[i].font].canonical] = true;
+	for (i = 0; i < w->doc->font_count; i++) {
+		f = &w->fonts[i];
+		if (used[i])
+			HPDF_Dict_Add(fonts, f->resource, f->dict);
+	}
+	HPDF_Dict_Add(resources, "Font", fonts);
+	return haru_ok(w, HPDF_OK, "set the page's fonts");
+}
+
+/* Adds one page of the given size and writes its content stream: rules
+ * first, then text.  libharu's own drawing state is never touched. */
+static bool
+draw_page(writer *w, size_t index)
+{
+	const page *pg = &w->doc->items[index];
 	HPDF_Page hp = HPDF_AddPage(w->pdf);
-	HPDF_STATUS s;
+	HPDF_Stream s;
+	HPDF_STATUS st;
 
 	if (!haru_got(w, hp, "add a page"))
 		return false;
-	s = HPDF_Page_SetWidth(hp, (HPDF_REAL)pg->width);
-	if (s == HPDF_OK)
-		s = HPDF_Page_SetHeight(hp, (HPDF_REAL)pg->height);
-	if (!haru_ok(w, s, "set the page size"))
+	w->page_objects[index] = hp;
+	st = HPDF_Page_SetWidth(hp, (HPDF_REAL)pg->width);
+	if (st == HPDF_OK)
+		st = HPDF_Page_SetHeight(hp, (HPDF_REAL)pg->height);
+	if (!haru_ok(w, st, "set the page size"))
 		return false;
-	return draw_rules(w, hp, pg, page_no) && draw_runs(w, hp, pg);
+	s = ((HPDF_PageAttr)hp->attr)->stream;
+	return draw_rules(w, s, pg, index + 1) && draw_runs(w, s, pg) &&
+	       add_font_resources(w, hp, pg);
 }
 
-/* ---- rewriting the font dictionaries libharu built -------------------- */
+/* ---- outline (bookmarks) ----------------------------------------------- */
 
-/* Appends formatted text to a libharu stream (all lines here are short). */
-static HPDF_STATUS __attribute__((format(printf, 2, 3)))
-stream_printf(HPDF_Stream stream, const char *fmt, ...)
-{
-	char line[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	return HPDF_Stream_WriteStr(stream, line);
-}
-
-/* Groups the sorted code points into bfrange-able runs: consecutive codes
- * that share the high byte (a bfrange must not cross it).  Returns count. */
-static size_t
-group_cmap_entries(writer *w, const embedded_font *f, cmap_entry **out)
-{
-	cmap_entry *e = arena_calloc(w->mem, f->count, sizeof(*e));
-	size_t i, n = 0;
-	uint32_t cp;
-
-	for (i = 0; i < f->count; i++) {
-		cp = f->code_points[i];
-		if (n > 0 && cp == e[n - 1].last + 1 &&
-		    (cp >> 8) == (e[n - 1].first >> 8))
-			e[n - 1].last = cp;
-		else
-			e[n++] = (cmap_entry){ cp, cp };
-	}
-	*out = e;
-	return n;
-}
-
-/* Writes the bfchar and bfrange blocks, at most 100 lines each, taking
- * consecutive entries of one kind (single or range) per block. */
-static HPDF_STATUS
-write_cmap_blocks(HPDF_Stream s, const cmap_entry *e, size_t n)
-{
-	HPDF_STATUS st = HPDF_OK;
-	size_t i = 0, j, k;
-	bool single;
-
-	while (i < n && st == HPDF_OK) {
-		single = e[i].first == e[i].last;
-		for (j = i; j < n && j - i < CMAP_BLOCK_MAX &&
-		     (e[j].first == e[j].last) == single; j++)
-			;
-		st = stream_printf(s, "%zu %s\n", j - i,
-		                   single ? "beginbfchar" : "beginbfrange");
-		for (k = i; k < j && st == HPDF_OK; k++)
-			st = single
-			    ? stream_printf(s, "<%04X> <%04X>\n",
-			                    (unsigned)e[k].first, (unsigned)e[k].first)
-			    : stream_printf(s, "<%04X> <%04X> <%04X>\n",
-			                    (unsigned)e[k].first, (unsigned)e[k].last,
-			                    (unsigned)e[k].first);
-		if (st == HPDF_OK)
-			st = HPDF_Stream_WriteStr(s, single ? "endbfchar\n"
-			                                    : "endbfrange\n");
-		i = j;
-	}
-	return st;
-}
-
-/* Writes a standard Adobe-Identity-UCS ToUnicode CMap; with the UTF-8
- * encoder each 2-byte code (CID) is the BMP code point it stands for. */
-static HPDF_STATUS
-write_to_unicode_cmap(writer *w, HPDF_Stream s, const embedded_font *f)
-{
-	cmap_entry *entries;
-	size_t n = group_cmap_entries(w, f, &entries);
-	HPDF_STATUS st;
-
-	st = HPDF_Stream_WriteStr(s,
-	    "/CIDInit /ProcSet findresource begin\n"
-	    "12 dict begin\n"
-	    "begincmap\n"
-	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-	    "/Supplement 0 >> def\n"
-	    "/CMapName /Adobe-Identity-UCS def\n"
-	    "/CMapType 2 def\n"
-	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	if (st == HPDF_OK)
-		st = write_cmap_blocks(s, entries, n);
-	if (st == HPDF_OK)
-		st = HPDF_Stream_WriteStr(s, "endcmap\n"
-		    "CMapName currentdict /CMap defineresource pop\n"
-		    "end\nend\n");
-	return st;
-}
-
-/* Replaces libharu's ToUnicode (a CID CMap with an invalid begincidrange
- * that poppler warns about) in place, keeping its object and filter. */
+/* Checks an outline entry before it becomes a bookmark. */
 static bool
-replace_to_unicode(writer *w, const embedded_font *f)
+outline_entry_is_valid(writer *w, size_t n, const outline_entry *e)
 {
-	HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
-	HPDF_Dict cmap = attr->cmap_stream;
-	static const char *const cid_cmap_keys[] = {
-		"Type", "CMapName", "CIDSystemInfo", "WMode"
+	if (e->page < w->doc->count && e->title != NULL &&
+	    utf8_validate(e->title, strlen(e->title), NULL) &&
+	    fabs(e->top) <= PDF_MAX_COORD)
+		return true;
+	writer_error(w, "PDF writer: outline entry %zu has an invalid page, "
+	             "title or position", n + 1);
+	return false;
+}
+
+/* Links node as the last child of parent (Parent, Prev, Next) and counts
+ * it in every ancestor's open descendants. */
+static void
+append_outline_child(outline_node *parent, outline_node *node)
+{
+	outline_node *up;
+
+	node->parent = parent;
+	HPDF_Dict_Add(node->dict, "Parent", parent->dict);
+	if (parent->last != NULL) {
+		HPDF_Dict_Add(parent->last->dict, "Next", node->dict);
+		HPDF_Dict_Add(node->dict, "Prev", parent->last->dict);
+	} else {
+		parent->first = node;
+	}
+	parent->last = node;
+	for (up = parent; up != NULL; up = up->parent)
+		up->descendants++;
+}
+
+/* A bookmark item: its title (UTF-16BE) and destination, the heading's
+ * page with the top of its line at the top of the window. */
+static outline_node *
+new_outline_item(writer *w, const outline_entry *e)
+{
+	outline_node *node = arena_alloc(w->mem, sizeof(*node));
+
+	node->dict = new_indirect_dict(w);
+	if (node->dict == NULL)
+		return NULL;
+	HPDF_Dict_Add(node->dict, "Title", new_text_string(w, e->title));
+	HPDF_Dict_Add(node->dict, "Dest",
+	              new_destination(w, w->page_objects[e->page], e->top));
+	return node;
+}
+
+/* Writes First, Last and Count of every node with children.  All items
+ * are open, so a chapter's sub-headings show under it at once. */
+static void
+finish_outline_node(outline_node *node)
+{
+	if (node->first == NULL)
+		return;
+	HPDF_Dict_Add(node->dict, "First", node->first->dict);
+	HPDF_Dict_Add(node->dict, "Last", node->last->dict);
+	HPDF_Dict_AddNumber(node->dict, "Count", (HPDF_INT32)node->descendants);
+}
+
+/* Builds the outline from pages.outline: each entry becomes a child of
+ * the latest entry of a lower level (chapters at the root). */
+static bool
+build_outline(writer *w)
+{
+	size_t count = w->doc->outline_count, i;
+	outline_node **nodes, *stack[OUTLINE_DEPTH_MAX + 1] = { NULL };
+	outline_node *parent;
+	int level, l;
+
+	if (count == 0)
+		return true;
+	nodes = arena_calloc(w->mem, count + 1, sizeof(*nodes));
+	nodes[0] = stack[0] = arena_alloc(w->mem, sizeof(outline_node));
+	nodes[0]->dict = new_indirect_dict(w);
+	if (nodes[0]->dict == NULL)
+		return haru_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "create the outline");
+	HPDF_Dict_AddName(nodes[0]->dict, "Type", "Outlines");
+	for (i = 0; i < count; i++) {
+		const outline_entry *e = &w->doc->outline[i];
+
+		if (!outline_entry_is_valid(w, i, e))
+			return false;
+		level = e->level < 1 ? 1 : e->level > OUTLINE_DEPTH_MAX
+		    ? OUTLINE_DEPTH_MAX : e->level;
+		for (l = level - 1; stack[l] == NULL; l--)
+			;
+		parent = stack[l];
+		if ((nodes[i + 1] = new_outline_item(w, e)) == NULL)
+			return haru_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
+		append_outline_child(parent, nodes[i + 1]);
+		stack[level] = nodes[i + 1];
+		for (l = level + 1; l <= OUTLINE_DEPTH_MAX; l++)
+			stack[l] = NULL;
+	}
+	for (i = 0; i <= count; i++)
+		finish_outline_node(nodes[i]);
+	HPDF_Dict_Add(w->pdf->catalog, "Outlines", nodes[0]->dict);
+	HPDF_Dict_AddName(w->pdf->catalog, "PageMode", "UseOutlines");
+	return haru_ok(w, HPDF_OK, "build the outline");
+}
+
+/* ---- metadata: Info, XMP, /ID ------------------------------------------ */
+
+/* A metadata value as written to both Info and XMP: valid UTF-8, with
+ * tabs and line breaks as spaces (XML would normalise them otherwise). */
+static const char *
+normalise_meta_text(writer *w, const char *value, const char *label)
+{
+	char *copy;
+	size_t i;
+
+	if (value == NULL)
+		return NULL;
+	if (!utf8_validate(value, strlen(value), NULL)) {
+		writer_error(w, "PDF %s is not valid UTF-8", label);
+		return NULL;
+	}
+	copy = arena_strdup(w->mem, value);
+	for (i = 0; copy[i] != '\0'; i++) {
+		if (copy[i] == '\t' || copy[i] == '\n' || copy[i] == '\r')
+			copy[i] = ' ';
+		else if ((unsigned char)copy[i] < 0x20 || copy[i] == 0x7F) {
+			writer_error(w, "PDF %s contains a control character", label);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
+/* Reads and checks the five text fields of meta into w->info, and the
+ * language tag (written into XMP and /Lang as is). */
+static bool
+normalise_metadata(writer *w)
+{
+	const pdf_metadata *m = w->meta;
+	const char *values[INFO_FIELD_COUNT] = {
+		m->title, m->author, m->subject, m->keywords, m->creator
 	};
 	size_t i;
 
-	if (cmap == NULL)
-		return haru_got(w, NULL, "find the ToUnicode CMap");
-	HPDF_MemStream_FreeData(cmap->stream);
-	for (i = 0; i < sizeof(cid_cmap_keys) / sizeof(cid_cmap_keys[0]); i++)
-		(void)HPDF_Dict_RemoveElement(cmap, cid_cmap_keys[i]);
-	return haru_ok(w, write_to_unicode_cmap(w, cmap->stream, f),
-	               "write the ToUnicode CMap");
-}
-
-/* Looks up the glyph id libharu maps each used code point to; 0 would
- * mean libharu's cmap parser missed a glyph HarfBuzz kept. */
-static bool
-find_glyph_ids(writer *w, const embedded_font *f, HPDF_UINT16 *gids)
-{
-	HPDF_FontDef def = ((HPDF_FontAttr)f->font->attr)->fontdef;
-	size_t i;
-
-	for (i = 0; i < f->count; i++) {
-		gids[i] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)f->code_points[i]);
-		if (gids[i] == 0) {
-			writer_error(w, "PDF writer: libharu found no glyph for "
-			             "U+%04X in the subset of font %s",
-			             (unsigned)f->code_points[i], f->name);
+	for (i = 0; i < INFO_FIELD_COUNT; i++) {
+		w->info[i] = normalise_meta_text(w, values[i], info_keys[i]);
+		if (values[i] != NULL && w->info[i] == NULL)
 			return false;
-		}
+	}
+	if (m->language != NULL && (strlen(m->language) > 35 ||
+	    strspn(m->language, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	           "0123456789-") != strlen(m->language))) {
+		writer_error(w, "PDF language \"%s\" is not a language tag",
+		             m->language);
+		return false;
 	}
 	return true;
 }
 
-/* Orders widths ascending, for finding the most common one. */
+/* Checks a date's fields, so no impossible moment reaches the file. */
+static bool
+date_is_valid(const pdf_date *d)
+{
+	return d->year >= 1000 && d->year <= 9999 && d->month >= 1 &&
+	       d->month <= 12 && d->day >= 1 && d->day <= 31 && d->hour >= 0 &&
+	       d->hour <= 23 && d->minute >= 0 && d->minute <= 59 &&
+	       d->second >= 0 && d->second <= 59 &&
+	       abs(d->utc_offset_minutes) < 24 * 60;
+}
+
+/* D:YYYYMMDDHHmmSS+HH'mm' with the explicit offset (never 'Z'). */
+static const char *
+pdf_date_text(char out[32], const pdf_date *d)
+{
+	int offset = abs(d->utc_offset_minutes);
+
+	snprintf(out, 32, "D:%04d%02d%02d%02d%02d%02d%c%02d'%02d'", d->year,
+	         d->month, d->day, d->hour, d->minute, d->second,
+	         d->utc_offset_minutes < 0 ? '-' : '+', offset / 60, offset % 60);
+	return out;
+}
+
+/* The same moment as XMP writes it: 2025-01-20T00:00:00+08:00. */
+static const char *
+xmp_date_text(char out[32], const pdf_date *d)
+{
+	int offset = abs(d->utc_offset_minutes);
+
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d->year,
+	         d->month, d->day, d->hour, d->minute, d->second,
+	         d->utc_offset_minutes < 0 ? '-' : '+', offset / 60, offset % 60);
+	return out;
+}
+
+/* Writes the Info dictionary: the text fields as UTF-16BE and the dates
+ * from meta (libharu has put its Producer there already). */
+static bool
+write_info(writer *w)
+{
+	HPDF_Dict info = w->pdf->info;
+	char date[32];
+	size_t i;
+
+	if (info == NULL)
+		return haru_got(w, NULL, "find the Info dictionary");
+	for (i = 0; i < INFO_FIELD_COUNT; i++)
+		if (w->info[i] != NULL)
+			HPDF_Dict_Add(info, info_keys[i], new_text_string(w, w->info[i]));
+	if (w->meta->has_dates) {
+		if (!date_is_valid(&w->meta->created) ||
+		    !date_is_valid(&w->meta->modified)) {
+			writer_error(w, "PDF writer: invalid creation or "
+			             "modification date");
+			return false;
+		}
+		HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(w->pdf->mmgr,
+		              pdf_date_text(date, &w->meta->created), NULL));
+		HPDF_Dict_Add(info, "ModDate", HPDF_String_New(w->pdf->mmgr,
+		              pdf_date_text(date, &w->meta->modified), NULL));
+	}
+	return haru_ok(w, HPDF_OK, "write the document information");
+}
+
+/* One simple XMP property, <prefix:name>value</prefix:name>. */
+static void
+write_xmp_property(HPDF_Stream s, const char *property, const char *value)
+{
+	if (value == NULL)
+		return;
+	stream_printf(s, "   <%s>", property);
+	write_xml_text(s, value);
+	stream_printf(s, "</%s>\n", property);
+}
+
+/* One language-alternative property (dc:title, dc:description) with its
+ * x-default entry, or a sequence/bag (dc:creator, dc:language). */
+static void
+write_xmp_list(HPDF_Stream s, const char *property, const char *kind,
+               const char *value)
+{
+	if (value == NULL)
+		return;
+	stream_printf(s, "   <%s><rdf:%s><rdf:li%s>", property, kind,
+	              strcmp(kind, "Alt") == 0 ? " xml:lang=\"x-default\"" : "");
+	write_xml_text(s, value);
+	stream_printf(s, "</rdf:li></rdf:%s></%s>\n", kind, property);
+}
+
+/* Opens an rdf:Description for one schema. */
+static void
+begin_xmp_schema(HPDF_Stream s, const char *prefix, const char *uri)
+{
+	stream_printf(s, "  <rdf:Description rdf:about=\"\" xmlns:%s=\"%s\">\n",
+	              prefix, uri);
+}
+
+/* The dc, pdf and xmp properties: each one equal to its Info twin
+ * (PDF/A 6.7.3), Author as a single dc:creator entry. */
+static void
+write_xmp_properties(writer *w, HPDF_Stream s)
+{
+	const char *producer = HPDF_GetInfoAttr(w->pdf, HPDF_INFO_PRODUCER);
+	char created[32], modified[32];
+
+	begin_xmp_schema(s, "dc", "http://purl.org/dc/elements/1.1/");
+	write_xmp_property(s, "dc:format", "application/pdf");
+	write_xmp_list(s, "dc:title", "Alt", w->info[0]);
+	write_xmp_list(s, "dc:creator", "Seq", w->info[1]);
+	write_xmp_list(s, "dc:description", "Alt", w->info[2]);
+	write_xmp_list(s, "dc:language", "Bag", w->meta->language);
+	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+	begin_xmp_schema(s, "pdf", "http://ns.adobe.com/pdf/1.3/");
+	write_xmp_property(s, "pdf:Keywords", w->info[3]);
+	write_xmp_property(s, "pdf:Producer", producer);
+	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+	begin_xmp_schema(s, "xmp", "http://ns.adobe.com/xap/1.0/");
+	write_xmp_property(s, "xmp:CreatorTool", w->info[4]);
+	if (w->meta->has_dates) {
+		xmp_date_text(created, &w->meta->created);
+		xmp_date_text(modified, &w->meta->modified);
+		write_xmp_property(s, "xmp:CreateDate", created);
+		write_xmp_property(s, "xmp:ModifyDate", modified);
+		write_xmp_property(s, "xmp:MetadataDate", modified);
+	}
+	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+}
+
+/* The XMP packet in an uncompressed /Type /Metadata /Subtype /XML stream
+ * on the catalog; its xpacket header has no bytes= or encoding=. */
+static bool
+write_xmp(writer *w)
+{
+	HPDF_Dict xmp = new_stream(w, NULL, 0, false);
+	HPDF_Stream s;
+	int part = w->meta->conformance == PDF_A_3B ? 3 : 1;
+
+	if (xmp == NULL)
+		return haru_got(w, NULL, "create the XMP metadata");
+	s = xmp->stream;
+	HPDF_Dict_AddName(xmp, "Type", "Metadata");
+	HPDF_Dict_AddName(xmp, "Subtype", "XML");
+	HPDF_Stream_WriteStr(s, "<?xpacket begin=\"\xEF\xBB\xBF\" "
+	    "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+	write_xmp_properties(w, s);
+	begin_xmp_schema(s, "pdfaid", "http://www.aiim.org/pdfa/ns/id/");
+	stream_printf(s, "   <pdfaid:part>%d</pdfaid:part>\n"
+	              "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+	              "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n"
+	              "<?xpacket end=\"w\"?>", part);
+	HPDF_Dict_Add(w->pdf->catalog, "Metadata", xmp);
+	return haru_ok(w, HPDF_OK, "write the XMP metadata");
+}
+
+/* A stand-in for id_source when the caller gives none: the MD5 of every
+ * run's text and position, so different documents get different IDs. */
+static void
+content_digest(writer *w, HPDF_BYTE digest[16])
+{
+	struct HPDF_MD5Context ctx;
+	const text_run *run;
+	double where[3];
+	size_t p, r;
+
+	HPDF_MD5Init(&ctx);
+	for (p = 0; p < w->doc->count; p++) {
+		for (r = 0; r < w->doc->items[p].run_count; r++) {
+			run = &w->doc->items[p].runs[r];
+			where[0] = run->x, where[1] = run->y, where[2] = run->size;
+			HPDF_MD5Update(&ctx, (const HPDF_BYTE *)where, sizeof(where));
+			HPDF_MD5Update(&ctx, (const HPDF_BYTE *)run->text,
+			               (HPDF_UINT32)run->length);
+		}
+	}
+	HPDF_MD5Final(digest, &ctx);
+}
+
+/* The trailer /ID: two copies of MD5(id_source), so equal inputs give
+ * equal files (libharu's own ID mixes in the clock). */
+static bool
+write_document_id(writer *w)
+{
+	HPDF_Array id = HPDF_Array_New(w->pdf->mmgr);
+	HPDF_BYTE digest[16];
+	int i;
+
+	if (w->meta->id_source != NULL)
+		md5_digest(w->meta->id_source, w->meta->id_source_size, digest);
+	else
+		content_digest(w, digest);
+	for (i = 0; id != NULL && i < 2; i++)
+		HPDF_Array_Add(id, HPDF_Binary_New(w->pdf->mmgr, digest, 16));
+	HPDF_Dict_Add(w->pdf->trailer, "ID", id);
+	return haru_ok(w, HPDF_OK, "set the document ID");
+}
+
+/* ---- PDF/A: output intent and associated files ------------------------- */
+
+/* Reads a whole file into the arena; false after an error naming it. */
+static bool
+read_file(writer *w, const char *path, unsigned char **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	long length;
+
+	if (f == NULL) {
+		writer_error(w, "cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (length = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		writer_error(w, "cannot read %s", path);
+		fclose(f);
+		return false;
+	}
+	*data = arena_alloc(w->mem, (size_t)length + 1);
+	*size = fread(*data, 1, (size_t)length, f);
+	fclose(f);
+	if (*size != (size_t)length) {
+		writer_error(w, "cannot read %s", path);
+		return false;
+	}
+	return true;
+}
+
+/* The OutputIntent PDF/A needs for DeviceRGB and DeviceGray (6.2.2):
+ * GTS_PDFA1 with the sRGB ICC v2 profile of icc-profiles-free. */
+static bool
+write_output_intent(writer *w)
+{
+	HPDF_MMgr mmgr = w->pdf->mmgr;
+	unsigned char *icc;
+	size_t size;
+	HPDF_Dict profile, intent;
+	HPDF_Array intents;
+
+	if (!read_file(w, SRGB_PROFILE_PATH, &icc, &size))
+		return false;
+	profile = new_stream(w, icc, size, true);
+	intent = new_indirect_dict(w);
+	intents = HPDF_Array_New(mmgr);
+	if (profile == NULL || intent == NULL || intents == NULL)
+		return haru_got(w, NULL, "create the output intent");
+	HPDF_Dict_AddNumber(profile, "N", 3);
+	HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+	HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+	HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+	              HPDF_String_New(mmgr, SRGB_CONDITION, NULL));
+	HPDF_Dict_Add(intent, "Info", HPDF_String_New(mmgr, SRGB_CONDITION, NULL));
+	HPDF_Dict_Add(intent, "RegistryName",
+	              HPDF_String_New(mmgr, "http://www.color.org", NULL));
+	HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+	HPDF_Array_Add(intents, intent);
+	HPDF_Dict_Add(w->pdf->catalog, "OutputIntents", intents);
+	return haru_ok(w, HPDF_OK, "write the output intent");
+}
+
+/* Checks an attachment's fields: the names end up as PDF names and text,
+ * the relationship must be one PDF/A-3 knows. */
+static bool
+attachment_is_valid(writer *w, const pdf_attachment *a)
+{
+	size_t i, known = sizeof(af_relationships) / sizeof(af_relationships[0]);
+
+	for (i = 0; a->relationship != NULL && i < known; i++)
+		if (strcmp(a->relationship, af_relationships[i]) == 0)
+			break;
+	if (a->name == NULL || a->name[0] == '\0' ||
+	    !utf8_validate(a->name, strlen(a->name), NULL) ||
+	    (a->description != NULL &&
+	     !utf8_validate(a->description, strlen(a->description), NULL)) ||
+	    a->mime == NULL || strlen(a->mime) > 100 || strchr(a->mime, '/') == NULL ||
+	    (a->data == NULL && a->size > 0) || a->size > INT32_MAX) {
+		writer_error(w, "PDF writer: attachment \"%s\" has an invalid "
+		             "name, description, MIME type or size",
+		             a->name != NULL ? a->name : "");
+		return false;
+	}
+	if (i == known) {
+		writer_error(w, "PDF writer: attachment \"%s\" has the unknown "
+		             "relationship \"%s\"", a->name,
+		             a->relationship != NULL ? a->relationship : "");
+		return false;
+	}
+	return true;
+}
+
+/* The /EmbeddedFile stream: the bytes, Flate-compressed, with the MIME
+ * type as /Subtype and /Params (size, checksum, modification date). */
+static HPDF_Dict
+embedded_file_stream(writer *w, const pdf_attachment *a)
+{
+	HPDF_Dict file = new_stream(w, a->data, a->size, true);
+	HPDF_Dict params = HPDF_Dict_New(w->pdf->mmgr);
+	HPDF_BYTE digest[16];
+	char date[32];
+
+	if (file == NULL || params == NULL)
+		return NULL;
+	md5_digest(a->data, a->size, digest);
+	HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
+	HPDF_Dict_AddName(file, "Subtype", a->mime);
+	HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)a->size);
+	HPDF_Dict_Add(params, "CheckSum", HPDF_Binary_New(w->pdf->mmgr, digest, 16));
+	if (w->meta->has_dates)
+		HPDF_Dict_Add(params, "ModDate", HPDF_String_New(w->pdf->mmgr,
+		              pdf_date_text(date, &w->meta->modified), NULL));
+	HPDF_Dict_Add(file, "Params", params);
+	return file;
+}
+
+/* /F of a file specification: the name as is when it is ASCII (what
+ * older readers expect), else as a text string like /UF. */
+static void *
+file_name_string(writer *w, const char *name)
+{
+	const char *c;
+
+	for (c = name; *c != '\0'; c++)
+		if ((unsigned char)*c >= 0x80)
+			return new_text_string(w, name);
+	return HPDF_String_New(w->pdf->mmgr, name, NULL);
+}
+
+/* The file specification of one associated file: /F and /UF (the name),
+ * /Desc, /AFRelationship and /EF pointing at the embedded stream. */
+static HPDF_Dict
+file_spec(writer *w, const pdf_attachment *a)
+{
+	HPDF_Dict spec = new_indirect_dict(w);
+	HPDF_Dict ef = HPDF_Dict_New(w->pdf->mmgr);
+
+	if (spec == NULL || ef == NULL)
+		return NULL;
+	HPDF_Dict_Add(ef, "F", embedded_file_stream(w, a));
+	HPDF_Dict_AddName(spec, "Type", "Filespec");
+	HPDF_Dict_Add(spec, "F", file_name_string(w, a->name));
+	HPDF_Dict_Add(spec, "UF", new_text_string(w, a->name));
+	if (a->description != NULL)
+		HPDF_Dict_Add(spec, "Desc", new_text_string(w, a->description));
+	HPDF_Dict_AddName(spec, "AFRelationship", a->relationship);
+	HPDF_Dict_Add(spec, "EF", ef);
+	return spec;
+}
+
+/* An attachment with its name-tree key (the UTF-16BE name). */
+typedef struct keyed_attachment {
+	const pdf_attachment *attachment;
+	HPDF_BYTE *key;
+	size_t key_length;
+} keyed_attachment;
+
+/* Orders attachments by key bytes, as a name tree's keys must be. */
 static int
-compare_widths(const void *a, const void *b)
+compare_keys(const void *a, const void *b)
 {
-	int x = *(const HPDF_INT16 *)a, y = *(const HPDF_INT16 *)b;
+	const keyed_attachment *x = a, *y = b;
+	size_t n = x->key_length < y->key_length ? x->key_length : y->key_length;
+	int order = memcmp(x->key, y->key, n);
 
-	return (x > y) - (x < y);
+	if (order != 0)
+		return order;
+	return (x->key_length > y->key_length) - (x->key_length < y->key_length);
 }
 
-/* The most frequent width (the smallest on a tie), used as /DW so that
- * /W needs to list only the exceptions (digits, Latin, punctuation). */
-static HPDF_INT16
-most_common_width(writer *w, const HPDF_INT16 *widths, size_t n)
+/* The attachments sorted by key; two with one name are an error, as a
+ * name tree cannot hold both. */
+static keyed_attachment *
+sorted_attachments(writer *w)
 {
-	HPDF_INT16 *sorted = arena_calloc(w->mem, n, sizeof(*sorted));
-	HPDF_INT16 best = widths[0];
-	size_t i, run, best_run = 0;
+	size_t n = w->meta->attachment_count, i;
+	keyed_attachment *list = arena_calloc(w->mem, n, sizeof(*list));
+	const pdf_attachment *a;
 
-	memcpy(sorted, widths, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), compare_widths);
-	for (i = 0; i < n; i += run) {
-		for (run = 1; i + run < n && sorted[i + run] == sorted[i]; run++)
-			;
-		if (run > best_run) {
-			best_run = run;
-			best = sorted[i];
+	for (i = 0; i < n; i++) {
+		a = &w->meta->attachments[i];
+		if (!attachment_is_valid(w, a))
+			return NULL;
+		list[i].attachment = a;
+		list[i].key_length = utf16be_text(w->mem, a->name, strlen(a->name),
+		                                  &list[i].key);
+	}
+	qsort(list, n, sizeof(*list), compare_keys);
+	for (i = 1; i < n; i++) {
+		if (compare_keys(&list[i - 1], &list[i]) == 0) {
+			writer_error(w, "PDF writer: two attachments are named "
+			             "\"%s\"", list[i].attachment->name);
+			return NULL;
 		}
 	}
-	return best;
+	return list;
 }
 
-/* Builds /W for the used codes whose width differs from dw, as
- * "first [w w ...]" groups of consecutive codes. */
-static HPDF_Array
-build_width_array(HPDF_Dict cid_font, const embedded_font *f,
-                  const HPDF_INT16 *widths, HPDF_INT16 dw)
-{
-	HPDF_Array w_array = HPDF_Array_New(cid_font->mmgr);
-	HPDF_Array group = NULL;
-	HPDF_STATUS s = w_array != NULL ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
-	size_t i;
-
-	for (i = 0; i < f->count && s == HPDF_OK; i++) {
-		if (widths[i] == dw) {
-			group = NULL;
-			continue;
-		}
-		if (group == NULL || f->code_points[i] != f->code_points[i - 1] + 1) {
-			s = HPDF_Array_AddNumber(w_array, (HPDF_INT32)f->code_points[i]);
-			group = s == HPDF_OK ? HPDF_Array_New(cid_font->mmgr) : NULL;
-			s = group != NULL ? HPDF_Array_Add(w_array, group)
-			                  : HPDF_FAILD_TO_ALLOC_MEM;
-		}
-		if (s == HPDF_OK)
-			s = HPDF_Array_AddNumber(group, widths[i]);
-	}
-	return s == HPDF_OK ? w_array : NULL;
-}
-
-/* Rewrites /DW and /W of the CIDFont for the used codes only.  libharu
- * takes /DW from glyph 0 and lists every other width of the whole font;
- * the values stay floor(advance * 1000 / unitsPerEm), libharu's own. */
+/* Embeds the attachments as associated files: each listed in the
+ * catalog's /Names /EmbeddedFiles tree and in its /AF array. */
 static bool
-compact_widths(writer *w, const embedded_font *f, const HPDF_UINT16 *gids)
+write_attachments(writer *w)
 {
-	HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
-	HPDF_Dict cid_font = attr->descendant_font;
-	HPDF_INT16 *widths = arena_calloc(w->mem, f->count, sizeof(*widths));
-	HPDF_INT16 dw;
-	HPDF_Array w_array;
+	HPDF_MMgr mmgr = w->pdf->mmgr;
+	keyed_attachment *list;
+	HPDF_Dict names, tree;
+	HPDF_Array keys, af;
+	HPDF_Dict spec;
 	size_t i;
 
-	for (i = 0; i < f->count; i++)
-		widths[i] = HPDF_TTFontDef_GetGidWidth(attr->fontdef, gids[i]);
-	dw = most_common_width(w, widths, f->count);
-	if (!haru_ok(w, HPDF_Dict_AddNumber(cid_font, "DW", dw), "set /DW"))
+	if (w->meta->attachment_count == 0)
+		return true;
+	if ((list = sorted_attachments(w)) == NULL)
 		return false;
-	w_array = build_width_array(cid_font, f, widths, dw);
-	if (!haru_got(w, w_array, "build /W"))
-		return false;
-	return haru_ok(w, HPDF_Dict_Add(cid_font, "W", w_array), "set /W");
-}
-
-/* Rewrites CIDToGIDMap to end at the highest used code point: libharu
- * writes 131,070 bytes (every BMP code) before compression. */
-static bool
-trim_cid_to_gid_map(writer *w, const embedded_font *f, const HPDF_UINT16 *gids)
-{
-	HPDF_Dict map = ((HPDF_FontAttr)f->font->attr)->map_stream;
-	size_t size = ((size_t)f->code_points[f->count - 1] + 1) * 2;
-	HPDF_BYTE *bytes = arena_alloc(w->mem, size);
-	size_t i, at;
-
-	if (map == NULL)
-		return haru_got(w, NULL, "find the CIDToGIDMap");
-	for (i = 0; i < f->count; i++) {
-		at = (size_t)f->code_points[i] * 2;
-		bytes[at] = (HPDF_BYTE)(gids[i] >> 8);
-		bytes[at + 1] = (HPDF_BYTE)gids[i];
+	names = HPDF_Dict_New(mmgr);
+	tree = HPDF_Dict_New(mmgr);
+	keys = HPDF_Array_New(mmgr);
+	af = HPDF_Array_New(mmgr);
+	if (names == NULL || tree == NULL || keys == NULL || af == NULL)
+		return haru_got(w, NULL, "attach the files");
+	for (i = 0; i < w->meta->attachment_count; i++) {
+		if ((spec = file_spec(w, list[i].attachment)) == NULL)
+			return haru_got(w, NULL, "attach a file");
+		HPDF_Array_Add(keys, HPDF_Binary_New(mmgr, list[i].key,
+		                                     (HPDF_UINT)list[i].key_length));
+		HPDF_Array_Add(keys, spec);
+		HPDF_Array_Add(af, spec);
 	}
-	HPDF_MemStream_FreeData(map->stream);
-	return haru_ok(w, HPDF_Stream_Write(map->stream, bytes, (HPDF_UINT)size),
-	               "write the CIDToGIDMap");
-}
-
-/* Applies all font-dictionary rewrites to every embedded font.  They only
- * touch objects libharu created at HPDF_GetFont time, before saving. */
-static bool
-finish_fonts(writer *w)
-{
-	embedded_font *f;
-	HPDF_UINT16 *gids;
-	size_t i;
-
-	for (i = 0; i < w->doc->font_count; i++) {
-		f = &w->fonts[i];
-		if (f->font == NULL)
-			continue;
-		gids = arena_calloc(w->mem, f->count, sizeof(*gids));
-		if (!find_glyph_ids(w, f, gids) || !replace_to_unicode(w, f) ||
-		    !compact_widths(w, f, gids) || !trim_cid_to_gid_map(w, f, gids))
-			return false;
-	}
-	return true;
+	HPDF_Dict_Add(tree, "Names", keys);
+	HPDF_Dict_Add(names, "EmbeddedFiles", tree);
+	HPDF_Dict_Add(w->pdf->catalog, "Names", names);
+	HPDF_Dict_Add(w->pdf->catalog, "AF", af);
+	return haru_ok(w, HPDF_OK, "attach the files");
 }
 
 /* ---- document setup and output ----------------------------------------- */
 
-/* Sets one Info entry; UTF-8 is checked here because libharu's encoder
- * would silently turn bad bytes into other characters. */
-static bool
-set_info(writer *w, HPDF_InfoType type, const char *value, const char *label)
-{
-	if (value == NULL)
-		return true;
-	if (!utf8_validate(value, strlen(value), NULL)) {
-		writer_error(w, "PDF %s is not valid UTF-8", label);
-		return false;
-	}
-	return haru_ok(w, HPDF_SetInfoAttr(w->pdf, type, value),
-	               "set the document information");
-}
-
-/* Writes the Info fields from meta; no dates, so output is reproducible.
- * They come out as UTF-16BE because the UTF-8 encoder is current. */
-static bool
-set_metadata(writer *w, const pdf_metadata *meta)
-{
-	if (meta == NULL)
-		return true;
-	return set_info(w, HPDF_INFO_TITLE, meta->title, "title") &&
-	       set_info(w, HPDF_INFO_AUTHOR, meta->author, "author") &&
-	       set_info(w, HPDF_INFO_SUBJECT, meta->subject, "subject") &&
-	       set_info(w, HPDF_INFO_KEYWORDS, meta->keywords, "keywords") &&
-	       set_info(w, HPDF_INFO_CREATOR, meta->creator, "creator");
-}
-
-/* Creates the document: full compression, and the UTF-8 encoder, which
- * both the fonts and the Info strings (UTF-16BE) depend on. */
+/* Creates the document with full compression (content streams are
+ * created compressed; other streams choose per object). */
 static bool
 create_document(writer *w)
 {
-	HPDF_STATUS s;
-
 	w->pdf = HPDF_New(record_haru_error, &w->error);
 	if (!haru_got(w, w->pdf, "create a PDF document"))
 		return false;
-	s = HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
-	if (s == HPDF_OK)
-		s = HPDF_UseUTFEncodings(w->pdf);
-	if (s == HPDF_OK)
-		s = HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
-	return haru_ok(w, s, "set up the PDF document");
+	return haru_ok(w, HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL),
+	               "set up the PDF document");
+}
+
+/* The catalog entries every PDF gets: open at page 1, and the language.
+ * The header says 1.4 (PDF/A-1) or 1.7 (PDF/A-3, /AF needs it). */
+static bool
+write_catalog(writer *w)
+{
+	HPDF_Dict catalog = w->pdf->catalog;
+
+	HPDF_Dict_Add(catalog, "OpenAction",
+	              new_destination(w, w->page_objects[0], NAN));
+	if (w->meta->language != NULL && w->meta->language[0] != '\0')
+		HPDF_Dict_Add(catalog, "Lang",
+		              HPDF_String_New(w->pdf->mmgr, w->meta->language, NULL));
+	w->pdf->pdf_version = w->meta->conformance == PDF_A_3B ||
+	    w->meta->attachment_count > 0 ? HPDF_VER_17 : HPDF_VER_14;
+	return haru_ok(w, HPDF_OK, "write the document catalog");
+}
+
+/* Writes everything outside the pages: Info, /ID, catalog, outline and,
+ * for PDF/A, XMP and the output intent; attachments unless PDF/A-1. */
+static bool
+write_document_parts(writer *w)
+{
+	bool archive = w->meta->conformance != PDF_PLAIN;
+
+	if (w->meta->conformance == PDF_A_1B && w->meta->attachment_count > 0) {
+		writer_error(w, "PDF writer: PDF/A-1b cannot embed files; "
+		             "attachments need PDF/A-3b");
+		return false;
+	}
+	return write_info(w) && write_document_id(w) && write_catalog(w) &&
+	       build_outline(w) && write_attachments(w) &&
+	       (!archive || (write_xmp(w) && write_output_intent(w)));
 }
 
 /* Saves the document into libharu's memory stream and copies it into a
@@ -1052,25 +2027,24 @@ save_document(writer *w, unsigned char **out, size_t *out_size)
 	return true;
 }
 
-/* Runs the stages in order; each reports its own errors. */
+/* Runs the stages in order; each reports its own errors.  Fonts are
+ * checked and subset before the PDF exists, so bad text costs nothing. */
 static bool
-write_document(writer *w, const pdf_metadata *meta, unsigned char **out,
-               size_t *out_size)
+write_document(writer *w, unsigned char **out, size_t *out_size)
 {
 	size_t p;
 
 	find_canonical_fonts(w);
-	if (!collect_code_points(w) || !create_document(w) ||
-	    !set_metadata(w, meta) || !load_fonts(w))
+	if (!normalise_metadata(w) || !collect_code_points(w) ||
+	    !prepare_fonts(w) || !create_document(w) || !embed_fonts(w))
 		return false;
 	for (p = 0; p < w->doc->count; p++)
-		if (!draw_page(w, &w->doc->items[p], p + 1))
+		if (!draw_page(w, p))
 			return false;
-	return finish_fonts(w) && save_document(w, out, out_size);
+	return write_document_parts(w) && save_document(w, out, out_size);
 }
 
-/* Frees the libharu document first (it may still read the font memfds),
- * then closes the memfds and the scratch arena. */
+/* Frees the libharu document, the HarfBuzz objects and the arena. */
 static void
 release_writer(writer *w)
 {
@@ -1078,9 +2052,11 @@ release_writer(writer *w)
 
 	if (w->pdf != NULL)
 		HPDF_Free(w->pdf);
-	for (i = 0; w->fonts != NULL && i < w->doc->font_count; i++)
-		if (w->fonts[i].memfd >= 0)
-			close(w->fonts[i].memfd);
+	for (i = 0; w->fonts != NULL && i < w->doc->font_count; i++) {
+		hb_set_destroy(w->fonts[i].code_points);
+		hb_map_destroy(w->fonts[i].cid_of);
+		hb_blob_destroy(w->fonts[i].program.data);
+	}
 	arena_destroy(w->mem);
 }
 
@@ -1090,7 +2066,8 @@ bool
 pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
           size_t *out_size, diag_sink *diag)
 {
-	writer w = { doc, diag, NULL, NULL, NULL, { HPDF_OK, 0 } };
+	static const pdf_metadata no_metadata = { 0 };
+	writer w = { 0 };
 	bool ok;
 
 	*out = NULL;
@@ -1100,9 +2077,13 @@ pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
 		           "PDF writer: the document has no pages");
 		return false;
 	}
+	w.doc = doc;
+	w.meta = meta != NULL ? meta : &no_metadata;
+	w.diag = diag;
 	w.mem = arena_create();
 	w.fonts = arena_calloc(w.mem, doc->font_count, sizeof(*w.fonts));
-	ok = write_document(&w, meta, out, out_size);
+	w.page_objects = arena_calloc(w.mem, doc->count, sizeof(HPDF_Page));
+	ok = write_document(&w, out, out_size);
 	release_writer(&w);
 	return ok;
 }

@@ -2,10 +2,15 @@
  * pdf_writer.h - draws pages into a PDF.  The only module that calls
  * libharu (nothing else includes hpdf.h).
  *
- * Every font is first subset with HarfBuzz to the characters the document
- * draws, then handed to libharu through a memfd (no temporary files); the
- * ToUnicode CMap libharu writes is replaced by a valid bfchar/bfrange one.
- * Output is deterministic: the same pages give the same bytes.
+ * libharu serves as the object, stream and cross-reference writer; fonts
+ * and content streams are written here.  Every font is subset with
+ * HarfBuzz to the characters the document draws and embedded as a Type0
+ * font whose CIDs are the subset's glyph ids (so characters above U+FFFF
+ * print and extract too), with /W, /CIDSet, /CapHeight and a ToUnicode
+ * CMap.  Every PDF carries Info metadata, dates from pdf_metadata (never
+ * the clock), an /ID hashed from the inputs, and bookmarks; PDF/A-1b and
+ * PDF/A-3b add XMP, the sRGB output intent and associated files.  The
+ * same pages and metadata give the same bytes.
  */
 #ifndef GK_PDF_WRITER_H
 #define GK_PDF_WRITER_H
@@ -61,11 +66,11 @@ typedef struct pdf_metadata {
 
 /* Writes doc as a PDF into a malloc'd buffer (*out, *out_size; the caller
  * frees it).  Returns false after diagnostics on any failure, with *out
- * NULL.  Errors include: a character above U+FFFF (libharu 2.3.0 cannot
- * draw it), a character the run's font has no glyph for, an unreadable
- * font file or face index, and a CFF-based font (only glyf outlines can be
- * embedded).  meta may be NULL; its NULL fields are left out.  No dates
- * and no /ID are written.  Safe to call from several threads at once. */
+ * NULL.  Errors include: a character the run's font has no glyph for, an
+ * unreadable font file or face index, a CFF-based font (only glyf outlines
+ * can be embedded yet), and attachments asked of PDF/A-1b.  meta may be
+ * NULL; its NULL fields are left out.  Safe to call from several threads
+ * at once. */
 bool pdf_write(const pages *doc, const pdf_metadata *meta,
                unsigned char **out, size_t *out_size, diag_sink *diag);
 

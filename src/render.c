@@ -3,8 +3,14 @@
  */
 #include "render.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "check.h"
@@ -13,6 +19,7 @@
 #include "pdf_writer.h"
 #include "report.h"
 #include "typeset.h"
+#include "yaml_tree.h"
 
 const char *
 render_data_dir(void)
@@ -48,6 +55,27 @@ render_default_output(const char *input)
 #define DRAFT_MARK "草稿"
 #define DRAFT_GRAY 0.6
 
+/* China Standard Time, the offset of dates taken from a description. */
+#define CST_OFFSET_MINUTES 480
+/* The last second a PDF date can hold: 9999-12-31T23:59:59Z. */
+#define LAST_PDF_SECOND 253402300799LL
+
+/* One input file as read: its name in messages, the name it is embedded
+ * under, and its bytes (kept for the /ID and for --attach-source). */
+typedef struct source_file {
+	const char *name;            /* the path as given, or "<stdin>" */
+	const char *base;            /* base name; stdin: description.yaml */
+	const unsigned char *data;
+	size_t size;
+} source_file;
+
+/* A byte string growing in an arena: the /ID source being put together. */
+typedef struct byte_buffer {
+	arena *a;
+	unsigned char *data;
+	size_t size, capacity;
+} byte_buffer;
+
 /* The font set of the layout's roles, in role order, through fontconfig.
  * NULL after diagnostics. */
 static font_set *
@@ -62,30 +90,265 @@ resolve_fonts(arena *a, const layout *l, const char *data_dir,
 	return font_set_resolve(data_dir, names, l->font_role_count, diag);
 }
 
-/* Draws doc into a PDF and writes it atomically; a draft says so in its
- * title and keywords, so that it is not filed as the final report. */
+/* ---- reading the inputs ------------------------------------------------ */
+
+/* The first byte that is not white space: '{' or '[' means JSON, which a
+ * description read from standard input is then embedded as. */
+static bool
+looks_like_json(const unsigned char *data, size_t size)
+{
+	size_t i = 0;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\t' ||
+	                    data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i < size && (data[i] == '{' || data[i] == '[');
+}
+
+/* The last component of path: the name a file is embedded under, so
+ * that neither the working folder nor the path given changes the PDF. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+/* Reads path ("-" = standard input) whole into *out through the YAML
+ * loader's reader, so both refuse the same inputs with the same words. */
+static bool
+read_source(arena *a, const char *path, source_file *out, diag_sink *diag)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	out->name = is_stdin ? "<stdin>" : path;
+	out->data = (const unsigned char *)yaml_tree_read_file(a, path,
+	                                                       &out->size, diag);
+	if (out->data == NULL)
+		return false;
+	out->base = !is_stdin ? base_name(path)
+	    : looks_like_json(out->data, out->size) ? "description.json"
+	    : "description.yaml";
+	return true;
+}
+
+/* ---- the PDF's metadata ------------------------------------------------ */
+
+/* Appends size bytes to b, doubling its room as needed. */
+static void
+buffer_append(byte_buffer *b, const void *data, size_t size)
+{
+	if (b->size + size > b->capacity) {
+		size_t room = b->capacity ? b->capacity : 4096;
+
+		while (room < b->size + size)
+			room *= 2;
+		b->data = arena_grow(b->a, b->data, b->size, room, 1);
+		b->capacity = room;
+	}
+	memcpy(b->data + b->size, data, size);
+	b->size += size;
+}
+
+/* Appends one labelled part, "label size\n" then its bytes, so that no
+ * two different sets of inputs give the same byte string. */
+static void
+buffer_append_part(byte_buffer *b, const char *label, const void *data,
+                   size_t size)
+{
+	char head[96];
+	int n = snprintf(head, sizeof(head), "%s %zu\n", label, size);
+
+	buffer_append(b, head, (size_t)n);
+	buffer_append(b, data, size);
+}
+
+/* The /ID source: everything the page content depends on except the
+ * dates, with no path but the fonts' (an installation's, not the
+ * caller's), so equal inputs give equal files from any folder. */
+static void
+fill_id_source(arena *a, const source_file *desc, const source_file *lay,
+               const pages *doc, const render_options *opt,
+               pdf_metadata *meta)
+{
+	byte_buffer b = { a, NULL, 0, 0 };
+	char flags[64];
+	int n = snprintf(flags, sizeof(flags), "gkreport %s conformance %d "
+	                 "draft %d", GK_VERSION, (int)meta->conformance,
+	                 (int)opt->draft);
+
+	buffer_append_part(&b, "options", flags, (size_t)n);
+	buffer_append_part(&b, "description", desc->data, desc->size);
+	buffer_append_part(&b, "layout", lay->data, lay->size);
+	for (size_t i = 0; i < doc->font_count; i++) {
+		struct stat st;
+		const char *id = arena_printf(a, "%s#%d %lld", doc->fonts[i].path,
+		                              doc->fonts[i].face_index,
+		                              stat(doc->fonts[i].path, &st) == 0
+		                              ? (long long)st.st_size : -1LL);
+
+		buffer_append_part(&b, "font", id, strlen(id));
+	}
+	for (size_t i = 0; i < meta->attachment_count; i++)
+		buffer_append_part(&b, "attachment", meta->attachments[i].name,
+		                   strlen(meta->attachments[i].name));
+	meta->id_source = b.data;
+	meta->id_source_size = b.size;
+}
+
+/* A PDF date from a UTC instant, with the offset written as +00:00. */
+static void
+date_from_epoch(long long seconds, pdf_date *d)
+{
+	time_t t = (time_t)seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	*d = (pdf_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	                 tm.tm_hour, tm.tm_min, tm.tm_sec, 0 };
+}
+
+/* Parses $SOURCE_DATE_EPOCH: decimal seconds since 1970 up to the year
+ * 9999.  False when it is set but malformed (the reproducible-builds
+ * rule: a bad value is an error, not silently the clock). */
+static bool
+source_date_epoch(const char *text, long long *seconds)
+{
+	long long v = 0;
+
+	if (*text == '\0' || strspn(text, "0123456789") != strlen(text) ||
+	    strlen(text) > 12)
+		return false;
+	for (; *text != '\0'; text++)
+		v = v * 10 + (*text - '0');
+	*seconds = v;
+	return v <= LAST_PDF_SECOND;
+}
+
+/* Creation and modification dates: $SOURCE_DATE_EPOCH when set, else
+ * the sign-off date at 00:00 China time; never the clock.  False after
+ * an error about a malformed SOURCE_DATE_EPOCH. */
+static bool
+fill_dates(const report *r, pdf_metadata *meta, diag_sink *diag)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	long long seconds;
+
+	if (env != NULL && *env != '\0') {
+		if (!source_date_epoch(env, &seconds)) {
+			diag_error(diag, source_pos_file(NULL), "SOURCE_DATE_EPOCH "
+			           "must be whole seconds since 1970 (UTC) before "
+			           "the year 10000, not '%s'", env);
+			return false;
+		}
+		date_from_epoch(seconds, &meta->created);
+	} else if (r->signoff_date.year != 0) {
+		meta->created = (pdf_date){ r->signoff_date.year,
+		                            r->signoff_date.month,
+		                            r->signoff_date.day, 0, 0, 0,
+		                            CST_OFFSET_MINUTES };
+	} else {
+		return true;
+	}
+	meta->modified = meta->created;
+	meta->has_dates = true;
+	return true;
+}
+
+/* The MIME type of an embedded source file: from its extension, else
+ * from its first byte (JSON is YAML, so YAML is the safe default). */
+static const char *
+source_mime(const source_file *f)
+{
+	const char *dot = strrchr(f->base, '.');
+
+	if (dot != NULL && strcmp(dot, ".json") == 0)
+		return "application/json";
+	if (dot != NULL && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+		return "application/yaml";
+	return looks_like_json(f->data, f->size) ? "application/json"
+	    : "application/yaml";
+}
+
+/* The description and the layout as associated files (relationship
+ * Source) so that the archived PDF carries what it was made from; a
+ * layout named like the description is embedded as layout-NAME. */
+static void
+fill_attachments(arena *a, const source_file *desc, const source_file *lay,
+                 pdf_metadata *meta)
+{
+	pdf_attachment *files = arena_calloc(a, 2, sizeof(*files));
+	const char *lay_name = strcmp(lay->base, desc->base) == 0
+	    ? arena_printf(a, "layout-%s", lay->base) : lay->base;
+
+	files[0] = (pdf_attachment){ desc->base, source_mime(desc),
+	                             "报告描述（源文件）", "Source", desc->data,
+	                             desc->size };
+	files[1] = (pdf_attachment){ lay_name, source_mime(lay),
+	                             "版式（源文件）", "Source", lay->data,
+	                             lay->size };
+	meta->attachments = files;
+	meta->attachment_count = 2;
+}
+
+/* Title, author, subject and keywords from the report; a draft says so
+ * in its title and keywords, so that it is not filed as the final one. */
+static void
+fill_text_metadata(arena *a, const report *r, const render_options *opt,
+                   pdf_metadata *meta)
+{
+	meta->title = opt->draft ? arena_printf(a, "%s（%s）", r->title,
+	                                        DRAFT_MARK) : r->title;
+	meta->author = r->agency;
+	meta->subject = r->title;
+	meta->keywords = arena_printf(a, "%d年, 政府信息公开年度报告%s", r->year,
+	                              opt->draft ? ", " DRAFT_MARK : "");
+	meta->creator = "gkreport " GK_VERSION;
+	meta->language = "zh-CN";
+	meta->conformance = opt->attach_source ? PDF_A_3B
+	    : opt->archive ? PDF_A_1B : PDF_PLAIN;
+}
+
+/* Everything pdf_metadata holds, from the report, the options and the
+ * input bytes (the layout's are read here).  False after diagnostics. */
+static bool
+fill_metadata(arena *a, const report *r, const pages *doc,
+              const source_file *desc, const render_options *opt,
+              pdf_metadata *meta, diag_sink *diag)
+{
+	source_file lay;
+
+	fill_text_metadata(a, r, opt, meta);
+	if (!fill_dates(r, meta, diag) ||
+	    !read_source(a, r->layout->path, &lay, diag))
+		return false;
+	if (meta->conformance == PDF_A_3B)
+		fill_attachments(a, desc, &lay, meta);
+	fill_id_source(a, desc, &lay, doc, opt, meta);
+	return true;
+}
+
+/* Draws doc into a PDF with its metadata and writes it atomically. */
 static bool
 write_pdf(arena *a, const report *r, const pages *doc,
-          const render_options *opt, diag_sink *diag)
+          const source_file *desc, const render_options *opt,
+          diag_sink *diag)
 {
 	pdf_metadata meta = { 0 };
 	unsigned char *bytes = NULL;
 	size_t size = 0;
 	bool ok;
 
-	meta.title = opt->draft ? arena_printf(a, "%s（%s）", r->title, DRAFT_MARK)
-	    : r->title;
-	meta.author = r->agency;
-	meta.subject = r->title;
-	meta.keywords = arena_printf(a, "%d年, 政府信息公开年度报告%s", r->year,
-	                             opt->draft ? ", " DRAFT_MARK : "");
-	meta.creator = "gkreport " GK_VERSION;
-	if (!pdf_write(doc, &meta, &bytes, &size, diag))
+	if (!fill_metadata(a, r, doc, desc, opt, &meta, diag) ||
+	    !pdf_write(doc, &meta, &bytes, &size, diag))
 		return false;
 	ok = output_write_atomic(opt->output, bytes, size, diag);
 	free(bytes);
 	return ok;
 }
+
+/* ---- the pipeline ------------------------------------------------------ */
 
 /* The exit status the description's diagnostics call for: errors are
  * bad input, warnings fail only under --strict. */
@@ -99,13 +362,18 @@ input_status(const diag_sink *diag, bool strict)
 	return EXIT_OK;
 }
 
-/* Loads the description and, with --previous, last year's through the
- * same loader (its problems name its own file).  False after errors. */
+/* Loads the description (from the bytes read, kept for the PDF) and,
+ * with --previous, last year's through the same loader (its problems
+ * name its own file).  False after errors. */
 static bool
 load_reports(arena *a, const char *input, const render_options *opt,
-             const report **r, const report **previous, diag_sink *diag)
+             source_file *desc, const report **r, const report **previous,
+             diag_sink *diag)
 {
-	*r = report_load_file(a, input, opt->data_dir, diag);
+	*r = NULL;
+	if (read_source(a, input, desc, diag))
+		*r = report_load_buffer(a, desc->name, (const char *)desc->data,
+		                        desc->size, opt->data_dir, diag);
 	*previous = NULL;
 	if (opt->previous != NULL)
 		*previous = report_load_file(a, opt->previous, opt->data_dir,
@@ -116,8 +384,8 @@ load_reports(arena *a, const char *input, const render_options *opt,
 /* Lays out a loaded and checked report and writes it when the checks
  * passed or a draft is wanted.  Returns the exit status. */
 static int
-lay_out_and_write(arena *a, const report *r, const render_options *opt,
-                  diag_sink *diag)
+lay_out_and_write(arena *a, const report *r, const source_file *desc,
+                  const render_options *opt, diag_sink *diag)
 {
 	static const page_mark draft_mark = { DRAFT_MARK, DRAFT_GRAY };
 	int had_errors = diag->errors > 0;
@@ -131,7 +399,7 @@ lay_out_and_write(arena *a, const report *r, const render_options *opt,
 	status = doc == NULL ? EXIT_BAD_INPUT : input_status(diag, opt->strict);
 	if (doc != NULL && opt->output != NULL &&
 	    (status == EXIT_OK || opt->draft) &&
-	    !write_pdf(a, r, doc, opt, diag) && status == EXIT_OK)
+	    !write_pdf(a, r, doc, desc, opt, diag) && status == EXIT_OK)
 		status = EXIT_FAILURE_OTHER;
 	font_set_free(fonts);
 	return status;
@@ -142,11 +410,12 @@ render_report(const char *input, const render_options *opt, diag_sink *diag)
 {
 	arena *a = arena_create();
 	const report *r, *previous;
+	source_file desc = { 0 };
 	int status = EXIT_BAD_INPUT;
 
-	if (load_reports(a, input, opt, &r, &previous, diag)) {
+	if (load_reports(a, input, opt, &desc, &r, &previous, diag)) {
 		check_report(r, previous, diag);
-		status = lay_out_and_write(a, r, opt, diag);
+		status = lay_out_and_write(a, r, &desc, opt, diag);
 	}
 	arena_destroy(a);
 	return status;

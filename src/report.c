@@ -30,6 +30,7 @@ typedef struct loader {
 	block *blocks;
 	size_t block_count;
 	size_t block_capacity;
+	bool too_many_blocks;        /* REPORT_MAX_BLOCKS reached and reported */
 } loader;
 
 static const char *const top_level_keys[] = {
@@ -78,12 +79,23 @@ ordinal_suffix(size_t n)
 }
 
 /* Appends a block of kind at pos and returns it zeroed but for kind,
- * chapter and pos; the array grows geometrically in the arena. */
+ * chapter and pos; the array grows geometrically in the arena.  Past
+ * REPORT_MAX_BLOCKS it reports once and hands out a block of its own,
+ * so callers need no check and the load fails. */
 static block *
 push_block(loader *ld, block_kind kind, int chapter, source_pos pos)
 {
 	block *b;
 
+	if (ld->block_count >= REPORT_MAX_BLOCKS) {
+		if (!ld->too_many_blocks)
+			diag_error(ld->diag, pos, "more than %d blocks (paragraphs, "
+			           "headings, notes and tables); a description may "
+			           "have at most %d", REPORT_MAX_BLOCKS,
+			           REPORT_MAX_BLOCKS);
+		ld->too_many_blocks = true;
+		return arena_alloc(ld->a, sizeof(*b));
+	}
 	if (ld->block_count == ld->block_capacity) {
 		size_t grown = ld->block_capacity ? 2 * ld->block_capacity : 32;
 
@@ -181,9 +193,25 @@ check_keys_ctx(loader *ld, const ynode *mapping, const char *const *allowed,
 	}
 }
 
+/* Reports text longer than REPORT_MAX_TEXT_CHARS characters; false
+ * when it is. */
+static bool
+text_within_limit(loader *ld, const ynode *node, const char *what,
+                  const char *text)
+{
+	size_t chars = utf8_length(text, strlen(text));
+
+	if (chars <= REPORT_MAX_TEXT_CHARS)
+		return true;
+	diag_error(ld->diag, node->pos, "%s is %zu characters long; at most %d "
+	           "are allowed (split it into paragraphs)", what, chars,
+	           REPORT_MAX_TEXT_CHARS);
+	return false;
+}
+
 /* The text of a scalar with the word processor's spaces removed; NULL
- * after an error when node is not a scalar or holds no text.  A plain
- * number (`- 2024`) is text like any other. */
+ * after an error when node is not a scalar, holds no text or too much.
+ * A plain number (`- 2024`) is text like any other. */
 static const char *
 normalized_text(loader *ld, const ynode *node, const char *what)
 {
@@ -196,7 +224,7 @@ normalized_text(loader *ld, const ynode *node, const char *what)
 		diag_error(ld->diag, node->pos, "%s must not be empty", what);
 		return NULL;
 	}
-	return text;
+	return text_within_limit(ld, node, what, text) ? text : NULL;
 }
 
 /* ---- paragraphs and sub-headings -------------------------------------- */
@@ -256,13 +284,13 @@ static size_t
 typed_number_length(arena *a, const char *text, const char **numeral)
 {
 	size_t open = paren_length(text, "(", "（");
-	size_t i = open, close;
+	size_t i = open, close, length = strlen(text);
 	uint32_t cp;
 	size_t n;
 
 	if (open == 0)
 		return 0;
-	while ((n = utf8_decode(text + i, strlen(text + i), &cp)) > 0 &&
+	while ((n = utf8_decode(text + i, length - i, &cp)) > 0 &&
 	       is_numeral(cp))
 		i += n;
 	if (i == open || (close = paren_length(text + i, ")", "）")) == 0)
@@ -309,7 +337,7 @@ subheading_text(loader *ld, const ynode *node, int ch, size_t index)
 		diag_error(ld->diag, node->pos, "a sub-heading must not be empty");
 		return NULL;
 	}
-	return text;
+	return text_within_limit(ld, node, "a sub-heading", text) ? text : NULL;
 }
 
 /* Adds the index-th (0-based) sub-heading of chapter ch, numbered from
@@ -915,41 +943,73 @@ load_chapters(loader *ld, const ynode *chapters)
 
 /* ---- title and preface ------------------------------------------------ */
 
+/* A text being built piece by piece in the arena, doubling as it grows
+ * so that joining n pieces costs O(total), never O(n * total). */
+typedef struct text_builder {
+	arena *a;
+	char *text;
+	size_t length, capacity;
+} text_builder;
+
+/* Appends the n bytes at s. */
+static void
+text_append(text_builder *tb, const char *s, size_t n)
+{
+	if (tb->length + n + 1 > tb->capacity) {
+		size_t grown = 2 * (tb->length + n + 1);
+
+		tb->text = arena_grow(tb->a, tb->text, tb->length, grown, 1);
+		tb->capacity = grown;
+	}
+	memcpy(tb->text + tb->length, s, n);
+	tb->length += n;
+	tb->text[tb->length] = '\0';
+}
+
 /* phrase with every "{agency}" and "{year}" replaced. */
 static const char *
 substitute(loader *ld, const char *phrase)
 {
-	const char *out = "", *p = phrase;
+	text_builder tb = { ld->a, NULL, 0, 0 };
+	const char *p = phrase;
 	const char *year = arena_printf(ld->a, "%d", ld->rep->year);
 
+	text_append(&tb, "", 0);
 	while (*p != '\0') {
 		if (strncmp(p, "{agency}", 8) == 0) {
-			out = arena_printf(ld->a, "%s%s", out, ld->rep->agency);
+			text_append(&tb, ld->rep->agency, strlen(ld->rep->agency));
 			p += 8;
 		} else if (strncmp(p, "{year}", 6) == 0) {
-			out = arena_printf(ld->a, "%s%s", out, year);
+			text_append(&tb, year, strlen(year));
 			p += 6;
 		} else {
-			out = arena_printf(ld->a, "%s%c", out, *p);
+			text_append(&tb, p, 1);
 			p++;
 		}
 	}
-	return out;
+	return tb.text;
 }
 
-/* The title block's text as the concatenation of its pieces. */
+/* The title block's text as the concatenation of its pieces, within
+ * the length any one text may have. */
 static void
 finish_title(loader *ld, block *title, const char **pieces, size_t count)
 {
-	const char *text = "";
+	text_builder tb = { ld->a, NULL, 0, 0 };
 	size_t i;
 
+	text_append(&tb, "", 0);
 	for (i = 0; i < count; i++)
-		text = arena_printf(ld->a, "%s%s", text, pieces[i]);
+		text_append(&tb, pieces[i], strlen(pieces[i]));
+	if (utf8_length(tb.text, tb.length) > REPORT_MAX_TEXT_CHARS) {
+		diag_error(ld->diag, title->pos, "the title is longer than %d "
+		           "characters", REPORT_MAX_TEXT_CHARS);
+		return;
+	}
 	title->pieces = pieces;
 	title->piece_count = count;
-	title->text = text;
-	ld->rep->title = text;
+	title->text = tb.text;
+	ld->rep->title = tb.text;
 }
 
 /* The layout's default title: its phrases with agency and year filled
@@ -1149,7 +1209,7 @@ static const report *
 load_report(arena *a, const ynode *root, const char *data_dir,
             const char *base_dir, diag_sink *diag)
 {
-	loader ld = { a, diag, NULL, NULL, NULL, 0, 0 };
+	loader ld = { a, diag, NULL, NULL, NULL, 0, 0, false };
 	int errors_before = diag->errors;
 	const ynode *chapters;
 

@@ -17,6 +17,16 @@
 #include "diag.h"
 #include "layout.h"
 
+/* Limits on a description (gkreport(5), LIMITS), beyond the file's own
+ * (yaml_tree.h).  A paragraph of REPORT_MAX_TEXT_CHARS sets in well under
+ * a second on about 180 pages; a 10 MB one would take thousands. */
+#define REPORT_MAX_TEXT_CHARS 100000 /* one paragraph, heading, note, title line */
+#define REPORT_MAX_BLOCKS 10000      /* paragraphs, headings, notes and tables */
+/* Pages of one report.  Enforced by the typesetter (typeset.c), which
+ * alone knows the page count: it should stop with an error at the first
+ * page past this one rather than lay out the rest. */
+#define REPORT_MAX_PAGES 2000
+
 typedef struct cell_value {
 	bool present;
 	const char *text;            /* printed as given: "0", "4068.208", "22（其中修订 16 件）" */

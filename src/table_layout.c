@@ -24,8 +24,8 @@ typedef struct table_ctx {
 	arena *arena;
 	const table_def *def;
 	const table_values *values;
-	const font_face *face;
-	int font;
+	font_usage *fonts;
+	int role;                    /* font role of the cell text */
 	double size;
 	source_pos where;
 	diag_sink *diag;
@@ -75,7 +75,7 @@ cell_position(const table_ctx *c, const table_cell *cell)
 static bool
 measure_cell(const table_ctx *c, const table_cell *cell, measured_text *m)
 {
-	return measure_text(c->arena, cell_text(c, cell), c->face, c->font,
+	return measure_text(c->arena, cell_text(c, cell), c->fonts, c->role,
 	                    c->size, cell_position(c, cell),
 	                    cell_context(c, cell), c->diag, m);
 }
@@ -341,10 +341,10 @@ size_rows(const table_def *d, const cell_box *boxes, double *h,
 
 const table_box *
 table_layout(arena *a, const table_def *def, const table_values *values,
-             const font_face *face, int font, double size, double width,
+             font_usage *fonts, int role, double size, double width,
              source_pos where, diag_sink *diag)
 {
-	table_ctx c = { a, def, values, face, font, size, where, diag };
+	table_ctx c = { a, def, values, fonts, role, size, where, diag };
 	table_box *t = arena_alloc(a, sizeof(*t));
 	measured_text *texts = arena_calloc(a, def->cell_count + 1, sizeof(*texts));
 	double *col_w = arena_calloc(a, (size_t)def->col_count + 1, sizeof(*col_w));
@@ -352,7 +352,7 @@ table_layout(arena *a, const table_def *def, const table_values *values,
 
 	t->def = def;
 	t->values = values;
-	t->font = font;
+	t->role = role;
 	t->size = size;
 	t->line_pitch = size * CELL_LINE_FACTOR;
 	t->width = width;

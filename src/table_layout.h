@@ -12,7 +12,7 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "fonts.h"
+#include "font_usage.h"
 #include "layout.h"
 #include "pages.h"
 #include "report.h"
@@ -29,7 +29,7 @@ typedef struct cell_box {
 typedef struct table_box {
 	const table_def *def;
 	const table_values *values;
-	int font;                    /* font role index */
+	int role;                    /* font role of the cell text */
 	double size;                 /* pt */
 	double line_pitch;           /* pt, between cell text lines */
 	double width;                /* sum of column widths = the 版心 width */
@@ -39,11 +39,12 @@ typedef struct table_box {
 	double *scratch;             /* 2 * row_count, for sizing page segments */
 } table_box;
 
-/* Lays the table out to exactly width points.  Text that cannot fit a
- * cell is an error naming the table, row and column. */
+/* Lays the table out to exactly width points, its text in font role role
+ * of the document's fonts.  Text that cannot fit a cell is an error
+ * naming the table, row and column. */
 const table_box *table_layout(arena *a, const table_def *def,
                               const table_values *values,
-                              const font_face *face, int font, double size,
+                              font_usage *fonts, int role, double size,
                               double width, source_pos where,
                               diag_sink *diag);
 

@@ -1,5 +1,8 @@
 /*
  * textset.c - measuring text and turning placed lines into runs.
+ *
+ * Each character is measured in the first face of its role's chain that
+ * has it, so one line may mix faces; a run never does.
  */
 #include "textset.h"
 
@@ -8,22 +11,38 @@
 
 #include "utf8.h"
 
-static bool
-report_missing(const font_face *face, uint32_t cp, const char *text,
-               size_t offset, size_t len, source_pos pos,
+/* fonts_tried:
+ * The families of every usable face of role's chain, in chain order. */
+static const char *
+fonts_tried(arena *a, const font_set *set, size_t role)
+{
+	size_t k, n = font_set_chain_length(set, role);
+	const char *list = "";
+
+	for (k = 0; k < n; k++) {
+		const font_face *f = font_set_chain_face(set, role, k);
+
+		if (f != NULL)
+			list = arena_printf(a, "%s%s%s", list, *list ? ", " : "",
+			                    f->family);
+	}
+	return list;
+}
+
+/* report_missing:
+ * The error for a character that no face of the role has, naming them
+ * all so that the clerk knows which fonts would have to change. */
+static void
+report_missing(arena *a, const font_set *set, size_t role, uint32_t cp,
+               const char *chr, size_t len, source_pos pos,
                const char *context, diag_sink *diag)
 {
-	if (cp > 0xFFFF) {
-		diag_error(diag, pos, "%s: character '%.*s' (U+%04X) is outside "
-		           "the Basic Multilingual Plane, which the PDF writer "
-		           "cannot embed yet", context, (int)len, text + offset,
-		           (unsigned)cp);
-	} else {
-		diag_error(diag, pos, "%s: character '%.*s' (U+%04X) is not in "
-		           "font '%s' (role %s)", context, (int)len, text + offset,
-		           (unsigned)cp, face->family, face->role);
-	}
-	return false;
+	const font_face *first = font_set_face(set, role);
+
+	diag_error(diag, pos, "%s: character '%.*s' (U+%04X) is not in any "
+	           "font of role %s (tried %s)", context, (int)len, chr,
+	           (unsigned)cp, first != NULL ? first->role : "?",
+	           fonts_tried(a, set, role));
 }
 
 /* Whether cp already appeared earlier in chars, so that a missing character
@@ -37,8 +56,34 @@ seen_before(const lb_char *chars, size_t n, uint32_t cp)
 	return false;
 }
 
+/* measure_char:
+ * Sets out's character k to cp in the first face of the role that has
+ * it, noting a fallback; false (an em wide, in the first face) when no
+ * face has it. */
+static bool
+measure_char(font_usage *fonts, int role, uint32_t cp, source_pos pos,
+             measured_text *out, size_t k)
+{
+	const font_face *face;
+	int at = font_set_face_for_char(font_usage_fonts(fonts), (size_t)role,
+	                                cp, &face);
+	int advance = at >= 0 ? font_advance(face, cp) : 1000;
+
+	if (at > 0)
+		font_usage_fallback(fonts, (size_t)role, (size_t)at, cp, pos);
+	out->chars[k].cp = cp;
+	out->chars[k].advance = advance * out->size / 1000.0;
+	out->chars[k].em = out->size;
+	out->fonts[k] = font_usage_page_font(fonts, (size_t)role,
+	                                     at >= 0 ? (size_t)at : 0);
+	return at >= 0;
+}
+
+/* measure_text:
+ * Decodes text and measures it character by character; every missing
+ * character is reported (once per text) before it fails. */
 bool
-measure_text(arena *a, const char *text, const font_face *face, int font,
+measure_text(arena *a, const char *text, font_usage *fonts, int role,
              double size, source_pos pos, const char *context,
              diag_sink *diag, measured_text *out)
 {
@@ -46,12 +91,11 @@ measure_text(arena *a, const char *text, const font_face *face, int font,
 	size_t count = utf8_length(text, len);
 	bool ok = true;
 	uint32_t cp;
-	int adv;
 
 	out->text = text;
 	out->chars = arena_calloc(a, count + 1, sizeof(*out->chars));
 	out->offsets = arena_calloc(a, count + 1, sizeof(*out->offsets));
-	out->font = font;
+	out->fonts = arena_calloc(a, count + 1, sizeof(*out->fonts));
 	out->size = size;
 	while (i < len) {
 		n = utf8_decode(text + i, len - i, &cp);
@@ -59,18 +103,14 @@ measure_text(arena *a, const char *text, const font_face *face, int font,
 			n = 1;
 			cp = 0xFFFD;
 		}
-		adv = cp > 0xFFFF ? -1 : font_advance(face, cp);
-		if (adv < 0) {
-			if (!seen_before(out->chars, k, cp))
-				ok = report_missing(face, cp, text, i, n, pos,
-				                    context, diag);
-			ok = false;
-			adv = 1000;
-		}
 		out->offsets[k] = i;
-		out->chars[k].cp = cp;
-		out->chars[k].advance = adv * size / 1000.0;
-		out->chars[k].em = size;
+		if (!measure_char(fonts, role, cp, pos, out, k)) {
+			if (!seen_before(out->chars, k, cp))
+				report_missing(a, font_usage_fonts(fonts),
+				               (size_t)role, cp, text + i, n, pos,
+				               context, diag);
+			ok = false;
+		}
 		k++;
 		i += n;
 	}
@@ -79,6 +119,8 @@ measure_text(arena *a, const char *text, const font_face *face, int font,
 	return ok;
 }
 
+/* flush_run:
+ * Appends characters [from, to) as one run in the font of the first. */
 static void
 flush_run(page_builder *out, const measured_text *m, size_t from, size_t to,
           double x, double y, double spacing)
@@ -87,7 +129,7 @@ flush_run(page_builder *out, const measured_text *m, size_t from, size_t to,
 
 	if (to <= from)
 		return;
-	run.font = m->font;
+	run.font = m->fonts[from];
 	run.size = m->size;
 	run.x = x;
 	run.y = y;
@@ -104,6 +146,9 @@ gap_after(const measured_text *m, const double *x, size_t base, size_t i)
 	return x[i + 1 - base] - x[i - base] - m->chars[i].advance;
 }
 
+/* emit_line:
+ * Groups the line's drawn characters into runs: a new run starts where
+ * the font or the spacing between glyphs changes. */
 void
 emit_line(page_builder *out, const measured_text *m, const lb_line *line,
           const double *x, double left, double baseline)
@@ -119,15 +164,16 @@ emit_line(page_builder *out, const measured_text *m, const lb_line *line,
 	run_start = start;
 	for (i = start; i + 1 < end; i++) {
 		double gap = gap_after(m, x, line->start, i);
+		bool new_font = m->fonts[i + 1] != m->fonts[run_start];
 
-		if (i == run_start) {
+		if (i == run_start && !new_font) {
 			spacing = gap;
 			continue;
 		}
-		if (fabs(gap - spacing) > 0.01) {
+		if (new_font || fabs(gap - spacing) > 0.01) {
 			flush_run(out, m, run_start, i + 1,
 			          left + x[run_start - line->start], baseline,
-			          spacing);
+			          i == run_start ? 0 : spacing);
 			run_start = i + 1;
 		}
 	}

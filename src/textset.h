@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "font_usage.h"
 #include "fonts.h"
 #include "linebreak.h"
 #include "pages.h"
@@ -19,21 +20,23 @@ typedef struct measured_text {
 	lb_char *chars;
 	size_t count;
 	size_t *offsets;             /* byte offset of chars[i]; offsets[count] = length */
-	int font;                    /* font role index */
+	int *fonts;                  /* page font of chars[i] (font_usage) */
 	double size;
 } measured_text;
 
-/* Measures text in face at size.  A character the face lacks is an error
- * naming the character, its code point, the font and where (pos, context);
- * so is one outside the BMP, which the PDF writer cannot embed yet. */
-bool measure_text(arena *a, const char *text, const font_face *face,
-                  int font, double size, source_pos pos, const char *context,
+/* Measures text of a font role at size: each character in the first face
+ * of the role's chain that has it.  A character found only after the
+ * first face is recorded in fonts for the document's note.  One that no
+ * face has is an error naming the character, its code point, the role,
+ * every font tried and where (pos, context). */
+bool measure_text(arena *a, const char *text, font_usage *fonts, int role,
+                  double size, source_pos pos, const char *context,
                   diag_sink *diag, measured_text *out);
 
 /* Appends the runs of one placed line: x offsets from lb_place, the line's
  * left edge at left and its baseline at baseline (any coordinate system
  * whose x grows rightwards).  Dropped spaces are not drawn; characters with
- * the same spacing go in one run. */
+ * the same font and spacing go in one run. */
 void emit_line(page_builder *out, const measured_text *m, const lb_line *line,
                const double *x, double left, double baseline);
 

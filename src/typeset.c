@@ -49,9 +49,7 @@ typedef struct typesetter {
 	diag_sink *diag;
 	double line_width;           /* the measure: the 版心 width, or its height
 	                                for the caption of a landscape table */
-	int *font_of_role;           /* role index -> index into pages.fonts */
-	page_font *fonts;            /* one per distinct (file, face) */
-	size_t font_count;
+	font_usage *fonts;           /* page fonts and fallbacks of the document */
 	item *items;
 	size_t item_count, item_capacity;
 	bool ok;
@@ -162,9 +160,8 @@ set_text(typesetter *ts, const char *text, style_kind kind, source_pos pos,
 	lb_line *lines;
 	size_t n;
 
-	if (!measure_text(ts->arena, text, role_face(ts, st->font_role),
-	                  ts->font_of_role[st->font_role], size, pos, context,
-	                  ts->diag, &m)) {
+	if (!measure_text(ts->arena, text, ts->fonts, st->font_role, size, pos,
+	                  context, ts->diag, &m)) {
 		ts->ok = false;
 		return;
 	}
@@ -231,8 +228,7 @@ set_signoff(typesetter *ts, const block *b)
 
 	for (int i = 0; i < 2; i++)
 		if (!measure_text(ts->arena, texts[i] ? texts[i] : "",
-		                  role_face(ts, st->font_role),
-		                  ts->font_of_role[st->font_role], size, b->pos,
+		                  ts->fonts, st->font_role, size, b->pos,
 		                  "sign-off", ts->diag, ms[i])) {
 			ts->ok = false;
 			return;
@@ -279,8 +275,7 @@ set_table(typesetter *ts, const block *b)
 		         "table caption", NULL, false);
 		ts->line_width = g->text_width;
 	}
-	box = table_layout(ts->arena, def, b->table,
-	    role_face(ts, def->font_role), ts->font_of_role[def->font_role],
+	box = table_layout(ts->arena, def, b->table, ts->fonts, def->font_role,
 	    def->size, def->landscape ? g->text_height : g->text_width,
 	    b->pos, ts->diag);
 	if (box == NULL) {
@@ -599,6 +594,14 @@ paginate_items(paginator *pg)
 	for (size_t i = 0; i < ts->item_count; i++) {
 		const item *it = &ts->items[i];
 		size_t lead = lead_of_landscape_table(ts, i);
+
+		if (pg->page_count >= REPORT_MAX_PAGES) {
+			diag_error(ts->diag, source_pos_file(ts->report->source),
+			           "the report runs past %d pages, the most "
+			           "gkreport sets", REPORT_MAX_PAGES);
+			ts->ok = false;
+			return;
+		}
 		double need = keep_chain_height(ts, i);
 
 		if (lead > 0 || (it->kind == ITEM_TABLE && it->table->def->landscape)) {
@@ -650,8 +653,7 @@ add_page_number(typesetter *ts, page *p, size_t number)
 	text = at == NULL ? arena_strdup(ts->arena, ps->format)
 	    : arena_printf(ts->arena, "%.*s%zu%s", (int)(at - ps->format),
 	                   ps->format, number, at + 3);
-	if (!measure_text(ts->arena, text, face, ts->font_of_role[ps->font_role],
-	                  size,
+	if (!measure_text(ts->arena, text, ts->fonts, ps->font_role, size,
 	                  source_pos_file(ts->layout->path), "page number",
 	                  ts->diag, &m)) {
 		ts->ok = false;
@@ -686,34 +688,34 @@ add_page_number(typesetter *ts, page *p, size_t number)
 #define MARK_MARGIN_SHARE 0.5
 #define MARK_SPACING_EM 1.0
 
-/* Measures the mark once for all pages: one run of the title's font,
- * centred in the 天头.  False after diagnostics. */
+/* Measures the mark once for all pages, centred in the 天头 in the
+ * title's role: one run per face it is set in.  False after diagnostics. */
 static bool
-build_mark_run(typesetter *ts, const page_mark *mark, text_run *run)
+build_mark_runs(typesetter *ts, const page_mark *mark, page_builder *runs)
 {
 	const page_geometry *g = &ts->layout->page;
 	int role = ts->layout->styles[STYLE_TITLE].font_role;
 	double size = fmin(role_size(ts, role) * MARK_SCALE,
 	                   g->margin_top * MARK_MARGIN_SHARE);
-	double spacing = MARK_SPACING_EM * size, width = 0;
+	double spacing = MARK_SPACING_EM * size, width = 0, *x;
 	measured_text m;
+	lb_line line;
 
-	if (!measure_text(ts->arena, mark->text, role_face(ts, role),
-	                  ts->font_of_role[role], size, source_pos_file(NULL),
-	                  "page mark", ts->diag, &m))
+	if (!measure_text(ts->arena, mark->text, ts->fonts, role, size,
+	                  source_pos_file(NULL), "page mark", ts->diag, &m))
 		return false;
-	for (size_t i = 0; i < m.count; i++)
+	x = arena_calloc(ts->arena, m.count + 1, sizeof(*x));
+	for (size_t i = 0; i < m.count; i++) {
 		width += m.chars[i].advance + (i + 1 < m.count ? spacing : 0);
-	*run = (text_run){ 0 };
-	run->font = m.font;
-	run->size = size;
-	run->char_spacing = m.count > 1 ? spacing : 0;
-	run->gray = mark->gray;
-	run->x = g->margin_left + (g->text_width - width) / 2;
+		x[i + 1] = x[i] + m.chars[i].advance + spacing;
+	}
+	line = (lb_line){ .end = m.count, .last = true };
+	page_builder_init(runs, ts->arena);
 	/* the em box's centre (ascent 0.88 em) on the margin's centre line */
-	run->y = g->height - g->margin_top / 2 - (ASCENT_RATIO - 0.5) * size;
-	run->text = m.text;
-	run->length = m.offsets[m.count];
+	emit_line(runs, &m, &line, x, g->margin_left + (g->text_width - width) / 2,
+	          g->height - g->margin_top / 2 - (ASCENT_RATIO - 0.5) * size);
+	for (size_t i = 0; i < runs->run_count; i++)
+		runs->runs[i].gray = mark->gray;
 	return true;
 }
 
@@ -722,46 +724,19 @@ build_mark_run(typesetter *ts, const page_mark *mark, text_run *run)
 static void
 add_page_marks(typesetter *ts, page *list, size_t count, const page_mark *mark)
 {
-	text_run run;
-	page_builder b;
+	page_builder runs, b;
 
 	if (mark == NULL || mark->text == NULL)
 		return;
-	if (!build_mark_run(ts, mark, &run)) {
+	if (!build_mark_runs(ts, mark, &runs)) {
 		ts->ok = false;
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
 		reopen_page(ts, &list[i], &b);
-		page_add_run(&b, &run);
+		for (size_t k = 0; k < runs.run_count; k++)
+			page_add_run(&b, &runs.runs[k]);
 		page_builder_finish(&b, &list[i]);
-	}
-}
-
-/* One PDF font per distinct file and face: roles that share a face (body,
- * table and page numbers often do) share its subset. */
-static void
-map_fonts(typesetter *ts)
-{
-	size_t n = font_set_count(ts->font_set);
-
-	ts->font_of_role = arena_calloc(ts->arena, n + 1, sizeof(int));
-	ts->fonts = arena_calloc(ts->arena, n + 1, sizeof(page_font));
-	ts->font_count = 0;
-	for (size_t i = 0; i < n; i++) {
-		const font_face *f = font_set_face(ts->font_set, i);
-		size_t k;
-
-		for (k = 0; k < ts->font_count; k++)
-			if (strcmp(ts->fonts[k].path, f->path) == 0 &&
-			    ts->fonts[k].face_index == f->face_index)
-				break;
-		if (k == ts->font_count) {
-			ts->fonts[k].path = f->path;
-			ts->fonts[k].face_index = f->face_index;
-			ts->font_count++;
-		}
-		ts->font_of_role[i] = (int)k;
 	}
 }
 
@@ -780,26 +755,30 @@ typeset_report(arena *a, const report *r, const font_set *fonts,
 	ts.diag = diag;
 	ts.ok = true;
 	ts.line_width = r->layout->page.text_width;
-	map_fonts(&ts);
+	ts.fonts = font_usage_create(a, fonts);
 	for (size_t i = 0; i < r->block_count; i++)
 		set_block(&ts, &r->blocks[i]);
-	if (!ts.ok)
+	if (!ts.ok) {
+		font_usage_report(ts.fonts, diag);
 		return NULL;
+	}
 	memset(&pg, 0, sizeof(pg));
 	pg.ts = &ts;
 	pg.empty = true;
 	page_builder_init(&pg.current, a);
 	paginate_items(&pg);
+	if (!ts.ok)
+		return NULL;
 	for (size_t i = 0; i < pg.page_count; i++)
 		add_page_number(&ts, &pg.pages[i], i + 1);
 	add_page_marks(&ts, pg.pages, pg.page_count, mark);
+	font_usage_report(ts.fonts, diag);
 	if (!ts.ok)
 		return NULL;
 	out = arena_alloc(a, sizeof(*out));
 	out->items = pg.pages;
 	out->count = pg.page_count;
-	out->fonts = ts.fonts;
-	out->font_count = ts.font_count;
+	out->fonts = font_usage_page_fonts(ts.fonts, &out->font_count);
 	out->outline = pg.outline;
 	out->outline_count = pg.outline_count;
 	return out;

@@ -18,8 +18,10 @@ typedef struct page_mark {
 	double gray;                 /* 0 = black .. 1 = white */
 } page_mark;
 
-/* fonts holds one face per layout font role, in layout order; mark may be
- * NULL.  Returns NULL after diagnostics (e.g. a character no font has). */
+/* fonts holds one chain of faces per layout font role, in layout order;
+ * a character its role's first face lacks is set in the next face of the
+ * chain that has it, with one note per role.  mark may be NULL.  Returns
+ * NULL after diagnostics (e.g. a character no font of its role has). */
 const pages *typeset_report(arena *a, const report *r, const font_set *fonts,
                             const page_mark *mark, diag_sink *diag);
 

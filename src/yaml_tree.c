@@ -143,7 +143,8 @@ new_node(tree_builder *b, ynode_kind kind, const yaml_event_t *event)
 }
 
 /* Copies a scalar event into the arena; a tag (e.g. !!str) makes a
- * scalar count as quoted, since it no longer speaks for itself. */
+ * scalar count as quoted, since it no longer speaks for itself.  A NUL
+ * ("\0" in double quotes) is refused: every later stage reads C strings. */
 static const ynode *
 build_scalar(tree_builder *b, const yaml_event_t *event)
 {
@@ -153,6 +154,9 @@ build_scalar(tree_builder *b, const yaml_event_t *event)
 	node->text = arena_strndup(b->a, (const char *)event->data.scalar.value,
 	                           length);
 	node->length = length;
+	if (memchr(node->text, '\0', length) != NULL)
+		tree_error(b, node->pos, "a NUL character (\\0) is not allowed "
+		           "in a string");
 	node->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	              event->data.scalar.tag == NULL;
 	return node;
@@ -479,22 +483,63 @@ read_all(arena *a, int fd, size_t *size)
 	return buffer;
 }
 
-/* Opens path for reading, refusing directories up front because read()
- * on one fails with a less helpful message on some systems. */
+/* Why a file of mode cannot be read as a description or layout, or
+ * NULL when it can: a regular file or a pipe (`<(…)`, a FIFO). */
+static const char *
+unreadable_kind(mode_t mode)
+{
+	if (S_ISREG(mode) || S_ISFIFO(mode))
+		return NULL;
+	return S_ISDIR(mode) ? strerror(EISDIR) : "not a regular file";
+}
+
+/* Opens path for reading, refusing directories, devices and sockets up
+ * front (reading /dev/zero or a terminal would never end); *why says
+ * which.  A FIFO's open waits for its writer, as a pipe should. */
 static int
-open_regular(const char *path)
+open_regular(const char *path, const char **why)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
+	*why = NULL;
+	if (stat(path, &st) == 0 && (*why = unreadable_kind(st.st_mode)) != NULL)
 		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    (*why = unreadable_kind(st.st_mode)) != NULL) {
 		close(fd);
-		errno = EISDIR;
 		return -1;
 	}
 	return fd;
+}
+
+/* Reads a file (or stdin for "-") whole into the arena; failures name
+ * the file and the reason, so every reader of inputs words them alike. */
+char *
+yaml_tree_read_file(arena *a, const char *path, size_t *size,
+                    diag_sink *diag)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	const char *why = NULL;
+	int fd = is_stdin ? STDIN_FILENO : open_regular(path, &why);
+	char *data;
+	int saved;
+
+	if (fd < 0) {
+		diag_error(diag, source_pos_file(name), "cannot open: %s",
+		           why != NULL ? why : strerror(errno));
+		return NULL;
+	}
+	data = read_all(a, fd, size);
+	saved = errno;
+	if (!is_stdin)
+		close(fd);
+	if (data == NULL)
+		diag_error(diag, source_pos_file(name), "cannot read: %s",
+		           strerror(saved));
+	return data;
 }
 
 /* Reads a file (or stdin for "-") and parses it; read failures name
@@ -502,28 +547,13 @@ open_regular(const char *path)
 const ynode *
 yaml_tree_load_file(arena *a, const char *path, diag_sink *diag)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? "<stdin>" : path;
-	int fd = is_stdin ? STDIN_FILENO : open_regular(path);
 	size_t size = 0;
-	char *data;
-	int saved;
+	char *data = yaml_tree_read_file(a, path, &size, diag);
 
-	if (fd < 0) {
-		diag_error(diag, source_pos_file(name), "cannot open: %s",
-		           strerror(errno));
+	if (data == NULL)
 		return NULL;
-	}
-	data = read_all(a, fd, &size);
-	saved = errno;
-	if (!is_stdin)
-		close(fd);
-	if (data == NULL) {
-		diag_error(diag, source_pos_file(name), "cannot read: %s",
-		           strerror(saved));
-		return NULL;
-	}
-	return yaml_tree_load_buffer(a, name, data, size, diag);
+	return yaml_tree_load_buffer(a, strcmp(path, "-") == 0 ? "<stdin>" : path,
+	                             data, size, diag);
 }
 
 /* ------------------------------------------------------------------ */
@@ -665,7 +695,8 @@ close_enough(size_t chars)
 }
 
 /* Finds the closest candidate to a misspelt word, or NULL, for the
- * "did you mean" hints of every unknown-name message. */
+ * "did you mean" hints of every unknown-name message.  A NULL list (a
+ * row whose columns failed to load) has no candidates. */
 const char *
 ynode_suggest(const char *word, const char *const *candidates)
 {
@@ -674,10 +705,15 @@ ynode_suggest(const char *word, const char *const *candidates)
 	size_t best_distance = SIZE_MAX, i;
 	const char *best = NULL;
 
-	for (i = 0; candidates[i] != NULL; i++) {
+	for (i = 0; candidates != NULL && candidates[i] != NULL; i++) {
 		size_t cn = decode_for_distance(candidates[i],
 		                                strlen(candidates[i]), c);
-		size_t d = edit_distance(w, wn, c, cn);
+		size_t d;
+
+		/* the distance is at least the difference in length */
+		if ((wn > cn ? wn - cn : cn - wn) > close_enough(cn))
+			continue;
+		d = edit_distance(w, wn, c, cn);
 		if (d <= close_enough(cn) && d < best_distance && d < cn) {
 			best = candidates[i];
 			best_distance = d;

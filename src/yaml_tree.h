@@ -53,6 +53,13 @@ struct ynode {
  * document is reported as an error. */
 const ynode *yaml_tree_load_file(arena *a, const char *path, diag_sink *diag);
 
+/* Reads a file ("-" = standard input, shown as "<stdin>") whole into the
+ * arena, at most YAML_TREE_MAX_BYTES + 1 bytes: a regular file or a pipe;
+ * a directory, device or socket is refused.  NULL after a diagnostic
+ * naming the file; *size receives the byte count. */
+char *yaml_tree_read_file(arena *a, const char *path, size_t *size,
+                          diag_sink *diag);
+
 /* Parses a buffer; display_name is used in positions. */
 const ynode *yaml_tree_load_buffer(arena *a, const char *display_name,
                                    const char *data, size_t size,

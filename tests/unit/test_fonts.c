@@ -1,5 +1,6 @@
 /*
- * test_fonts.c - font roles against the fonts installed on this machine.
+ * test_fonts.c - font roles and their fallback chains against the fonts
+ * installed on this machine.
  *
  * The project's test dependencies install the Arphic, WenQuanYi and LXGW
  * packages, so these tests require them rather than skipping without.
@@ -17,6 +18,17 @@
 
 #define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+#define UKAI "/usr/share/fonts/truetype/arphic/ukai.ttc"
+#define GKAI "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
+#define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+/* Characters of names outside GB2312, and two no installed face has. */
+#define CP_SHENG 0x6607u        /* 昇: GBK, in UMing CN */
+#define CP_EXT_A 0x3400u        /* 㐀: Extension A, only in WenQuanYi Zen Hei */
+#define CP_EXT_B 0x20BB7u       /* 𠮷: Extension B, only in LXGW WenKai */
+#define CP_TANGUT 0x17000u      /* 𗀀: Tangut, in no installed face */
+#define CP_PRIVATE 0xE000u      /* private use: only in the HK faces */
 
 static const char *const all_roles[] = {
 	"title", "body", "heading", "subheading", "table", "page_number"
@@ -597,14 +609,228 @@ test_print(void **state)
 	fclose(out);
 	assert_int_equal(subs, 6);      /* no official face on a Debian box */
 	assert_true(asprintf(&expect, "body: %s (%s)\n  file: %s, face %d, "
-	                     "TrueType\nwarning: role 'body' uses substitute '%s' "
-	                     "for the official 仿宋_GB2312\n", body->family,
-	                     body->style, body->path, body->face_index,
-	                     body->family) > 0);
+	                     "TrueType\n"
+	                     "  fallback 1: AR PL UMing CN (Light)\n"
+	                     "    file: " UMING ", face 0, TrueType\n"
+	                     "  fallback 2: LXGW WenKai (Regular)\n"
+	                     "    file: " WENKAI ", face 0, TrueType\n"
+	                     "  fallback 3: WenQuanYi Zen Hei (Regular)\n"
+	                     "    file: " ZENHEI ", face 0, TrueType\n"
+	                     "warning: role 'body' uses substitute '%s' "
+	                     "for the official 仿宋_GB2312\nheading: ",
+	                     body->family, body->style, body->path,
+	                     body->face_index, body->family) > 0);
 	assert_non_null(strstr(text, expect));
 	assert_int_equal(strncmp(text, "title: ", 7), 0);
+	assert_int_equal(font_set_open_count(set), 3);   /* printing opens none */
 	free(expect);
 	free(text);
+	font_set_free(set);
+}
+
+/* ---- chains: per-character fallback ---- */
+
+/* assert_chain:
+ * Role's chain holds exactly the files in paths (face 0), in order. */
+static void
+assert_chain(const font_set *set, size_t role, const char *const *paths,
+             size_t count)
+{
+	size_t k;
+
+	assert_int_equal(font_set_chain_length(set, role), count);
+	for (k = 0; k < count; k++) {
+		const font_face *f = font_set_chain_face(set, role, k);
+
+		assert_non_null(f);
+		assert_string_equal(f->path, paths[k]);
+		assert_int_equal(f->face_index, 0);
+		assert_string_equal(f->role, all_roles[role]);
+	}
+}
+
+static void
+test_chain_order(void **state)
+{
+	static const char *const title[] = { ZENHEI, UMING, GBSN, WENKAI };
+	static const char *const body[] = { GBSN, UMING, WENKAI, ZENHEI };
+	static const char *const heading[] = { ZENHEI, UMING, WENKAI };
+	static const char *const subheading[] = { GKAI, UKAI, WENKAI, UMING, ZENHEI };
+	font_set *set = resolve_real();
+	const font_face *f;
+
+	/* the role's own list first, then the shared fallback list, each
+	 * face once */
+	assert_chain(set, 0, title, 4);
+	assert_chain(set, 1, body, 4);
+	assert_chain(set, 2, heading, 3);
+	assert_chain(set, 3, subheading, 5);
+	assert_chain(set, 4, body, 4);
+	assert_chain(set, 5, body, 4);
+	f = font_set_chain_face(set, 1, 1);
+	assert_string_equal(f->family, "AR PL UMing CN");
+	assert_int_equal(f->preference_rank, 7);     /* 6 official, SungtiL */
+	assert_false(f->substitute);
+	f = font_set_chain_face(set, 1, 2);
+	assert_string_equal(f->family, "LXGW WenKai");
+	assert_string_equal(f->style, "Regular");
+	assert_int_equal(f->preference_rank, 8 + 1); /* fallback entry 1 */
+	assert_null(font_set_chain_face(set, 1, 4));
+	assert_null(font_set_chain_face(set, ROLE_COUNT, 0));
+	assert_int_equal(font_set_chain_length(set, ROLE_COUNT), 0);
+	font_set_free(set);
+}
+
+static void
+test_chain_faces_open_lazily_and_once(void **state)
+{
+	font_set *set = resolve_real();
+	const font_face *face, *title_face;
+
+	/* the first faces only: Zen Hei (title, heading), SungtiL (body,
+	 * table, page numbers), KaitiM (subheading) */
+	assert_int_equal(font_set_open_count(set), 3);
+	assert_ptr_equal(font_set_face(set, 0)->ft_face,
+	                 font_set_face(set, 2)->ft_face);
+	assert_ptr_equal(font_set_face(set, 1)->ft_face,
+	                 font_set_face(set, 4)->ft_face);
+	assert_int_equal(font_set_face_for_char(set, 1, 0x653F, &face), 0);
+	assert_ptr_equal(face, font_set_face(set, 1));
+	assert_int_equal(font_set_open_count(set), 3);
+	assert_int_equal(font_set_face_for_char(set, 1, CP_SHENG, &face), 1);
+	assert_string_equal(face->family, "AR PL UMing CN");
+	assert_int_equal(font_set_open_count(set), 4);
+	assert_int_equal(font_set_face_for_char(set, 1, CP_EXT_B, &face), 2);
+	assert_string_equal(face->path, WENKAI);
+	assert_int_equal(font_advance(face, CP_EXT_B), 1000);
+	assert_int_equal(font_set_open_count(set), 5);
+	/* Zen Hei is open already, for the title */
+	assert_int_equal(font_set_face_for_char(set, 1, CP_EXT_A, &face), 3);
+	assert_string_equal(face->family, "WenQuanYi Zen Hei");
+	assert_int_equal(font_set_open_count(set), 5);
+	/* the title's WenKai is the body's FT_Face */
+	assert_int_equal(font_set_face_for_char(set, 0, CP_EXT_B, &title_face), 3);
+	assert_string_equal(title_face->role, "title");
+	assert_ptr_equal(title_face->ft_face,
+	                 font_set_chain_face(set, 1, 2)->ft_face);
+	assert_int_equal(font_set_open_count(set), 5);
+	font_set_free(set);
+}
+
+static void
+test_char_in_no_face(void **state)
+{
+	font_set *set = resolve_real();
+	const font_face *face = font_set_face(set, 0);
+
+	assert_int_equal(font_set_face_for_char(set, 1, CP_TANGUT, &face), -1);
+	assert_null(face);
+	assert_int_equal(font_set_face_for_char(set, 1, CP_PRIVATE, &face), -1);
+	assert_int_equal(font_set_face_for_char(set, 3, CP_PRIVATE, &face), -1);
+	assert_int_equal(font_set_face_for_char(set, 1, 0x110000, &face), -1);
+	assert_int_equal(font_set_face_for_char(set, ROLE_COUNT, 'a', &face), -1);
+	assert_null(face);
+	font_set_free(set);
+}
+
+static void
+test_chains_are_deterministic(void **state)
+{
+	font_set *a = resolve_real();
+	font_set *b = resolve_real();
+	size_t i, k;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		assert_int_equal(font_set_chain_length(a, i),
+		                 font_set_chain_length(b, i));
+		for (k = 0; k < font_set_chain_length(a, i); k++) {
+			const font_face *fa = font_set_chain_face(a, i, k);
+			const font_face *fb = font_set_chain_face(b, i, k);
+
+			assert_string_equal(fa->path, fb->path);
+			assert_int_equal(fa->face_index, fb->face_index);
+			assert_string_equal(fa->family, fb->family);
+			assert_string_equal(fa->style, fb->style);
+		}
+	}
+	font_set_free(a);
+	font_set_free(b);
+}
+
+static void
+test_fallback_list_entries(void **state)
+{
+	static const char *const roles[] = { "body" };
+	temp_data t;
+	char font[160], *text = NULL;
+	size_t size = 0;
+	font_set *set;
+	const font_face *face;
+	captured c;
+	FILE *out;
+
+	/* missing entries are skipped, a face already in the chain is not
+	 * repeated, a file entry learns its family when opened, and a file
+	 * that turns out unusable is passed over */
+	temp_data_create(&t, "body: {free: [AR PL SungtiL GB, No Such Face]}\n"
+	                 "fallback: [No Such Fallback, tiny-cff.otf, \"" UMING "#0\",\n"
+	                 "           AR PL SungtiL GB, lxgw wenkai]\n");
+	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
+	write_cff_font(font);
+	capture_start(&c);
+	set = font_set_resolve(t.dir, roles, 1, &c.sink);
+	capture_end(&c);
+	assert_string_equal(c.text, "");
+	assert_non_null(set);
+	assert_int_equal(font_set_chain_length(set, 0), 4);
+	assert_int_equal(font_set_open_count(set), 1);
+	assert_int_equal(font_set_face_for_char(set, 0, CP_EXT_B, &face), 3);
+	assert_string_equal(face->family, "LXGW WenKai");
+	assert_int_equal(face->preference_rank, 2 + 4);
+	assert_null(font_set_chain_face(set, 0, 1));     /* the CFF file */
+	face = font_set_chain_face(set, 0, 2);
+	assert_string_equal(face->family, "AR PL UMing CN");
+	assert_string_equal(face->path, UMING);
+	out = open_memstream(&text, &size);
+	font_set_print(set, out);
+	fclose(out);
+	assert_non_null(strstr(text, "  fallback 1: tiny-cff.otf\n"));
+	assert_non_null(strstr(text, ", face 0, unusable: CFF outlines cannot "
+	                       "be embedded yet\n  fallback 2: AR PL UMing CN"));
+	free(text);
+	font_set_free(set);
+	free(c.text);
+	temp_data_remove(&t, font);
+}
+
+static void
+test_fallback_list_shape_error(void **state)
+{
+	static const char *const roles[] = { "body" };
+	temp_data t;
+	captured c;
+
+	temp_data_create(&t, "body: {free: [AR PL SungtiL GB]}\n"
+	                 "fallback: AR PL UMing CN\n");
+	capture_start(&c);
+	assert_null(font_set_resolve(t.dir, roles, 1, &c.sink));
+	capture_end(&c);
+	assert_int_equal(c.sink.errors, 1);
+	assert_non_null(strstr(c.text, ":2:11: error: the fallback font list"));
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+static void
+test_file_set_is_a_chain_of_one(void **state)
+{
+	font_set *set = font_set_open_file(GBSN, 0, err_sink());
+	const font_face *face;
+
+	assert_int_equal(font_set_chain_length(set, 0), 1);
+	assert_int_equal(font_set_face_for_char(set, 0, 0x653F, &face), 0);
+	assert_int_equal(font_set_face_for_char(set, 0, CP_SHENG, &face), -1);
+	assert_int_equal(font_set_open_count(set), 1);
 	font_set_free(set);
 }
 
@@ -627,6 +853,13 @@ main(void)
 		cmocka_unit_test(test_path_entries_with_face_index),
 		cmocka_unit_test(test_family_prefers_regular_weight),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_chain_order),
+		cmocka_unit_test(test_chain_faces_open_lazily_and_once),
+		cmocka_unit_test(test_char_in_no_face),
+		cmocka_unit_test(test_chains_are_deterministic),
+		cmocka_unit_test(test_fallback_list_entries),
+		cmocka_unit_test(test_fallback_list_shape_error),
+		cmocka_unit_test(test_file_set_is_a_chain_of_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

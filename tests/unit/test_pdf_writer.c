@@ -1,10 +1,12 @@
 /*
  * test_pdf_writer.c - writes hand-built pages and reads the PDF back with
  * independent tools (poppler, qpdf, mupdf): text, fonts, syntax, size,
- * determinism, and the errors for non-BMP text and missing fonts.
+ * determinism, characters above U+FFFF, dates, XMP, /ID, bookmarks,
+ * rotated text, PDF/A-1b and PDF/A-3b with an attached file, and errors.
  */
 #include "testing.h"
 
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,8 @@
 
 #define SONG_PATH "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 #define HEI_PATH "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define KAI_PATH "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define PDFA_CHECKER "tests/pdfa/check_pdfa.py"
 #define A4_WIDTH 595.276
 #define A4_HEIGHT 841.89
 
@@ -108,27 +112,27 @@ build_sample(sample *s)
 	place_runs(s);
 	place_rules(s);
 	s->page = (page){ A4_WIDTH, A4_HEIGHT, s->runs, LINE_COUNT, s->rules, 6 };
-	s->doc = (pages){ &s->page, 1, sample_fonts, 2 };
+	s->doc = (pages){ &s->page, 1, sample_fonts, 2, NULL, 0 };
 }
 
 static const pdf_metadata sample_meta = {
 	"2024年政府信息公开工作年度报告", "某某市人民政府办公室",
-	"政府信息公开", "政府信息公开, 年度报告", "gkreport 0.1.0",
+	"政府信息公开", "政府信息公开, 年度报告", "gkreport 0.1.0", false,
+	{ 0 }, { 0 }, NULL, 0, PDF_PLAIN, NULL, 0, NULL
 };
 
-/* Writes the sample into a fresh temporary file; returns its path. */
+/* Writes doc with meta into a fresh temporary file; returns its path
+ * (the caller unlinks and frees it). */
 static char *
-write_sample_file(size_t *size)
+write_pdf_file(const pages *doc, const pdf_metadata *meta, size_t *size)
 {
-	sample s;
 	diag_sink diag;
 	unsigned char *pdf;
 	char *path = strdup("/tmp/test_pdf_writer_XXXXXX.pdf");
 	int fd;
 
-	build_sample(&s);
 	diag_init(&diag, stderr);
-	assert_true(pdf_write(&s.doc, &sample_meta, &pdf, size, &diag));
+	assert_true(pdf_write(doc, meta, &pdf, size, &diag));
 	assert_int_equal(diag.errors + diag.warnings, 0);
 	fd = mkstemps(path, 4);
 	assert_true(fd >= 0);
@@ -136,6 +140,16 @@ write_sample_file(size_t *size)
 	close(fd);
 	free(pdf);
 	return path;
+}
+
+/* Writes the sample into a fresh temporary file; returns its path. */
+static char *
+write_sample_file(size_t *size)
+{
+	sample s;
+
+	build_sample(&s);
+	return write_pdf_file(&s.doc, &sample_meta, size);
 }
 
 /* Runs a shell command; returns its stdout+stderr (caller frees) and sets
@@ -424,60 +438,126 @@ freetype_width(FT_Face face, uint32_t cp)
 	return (long)face->glyph->metrics.horiAdvance * 1000 / face->units_per_EM;
 }
 
-/* /DW and /W, rewritten for the used characters only, still give every
- * character exactly the floored FreeType advance of the source font. */
+/* A UTF-16BE destination of a ToUnicode line (4 or 8 hex digits) as a
+ * code point. */
+static uint32_t
+utf16_hex_value(const char *hex)
+{
+	unsigned long value = strtoul(hex, NULL, 16);
+
+	if (strlen(hex) == 8)
+		return 0x10000 + (((value >> 16) - 0xD800) << 10) +
+		       ((value & 0xFFFF) - 0xDC00);
+	return (uint32_t)value;
+}
+
+/* Reads every bfchar and bfrange line of the file's ToUnicode CMaps
+ * (one font in the file) into cp_of_cid[cid]. */
+static void
+parse_to_unicode(const char *qdf, uint32_t *cp_of_cid, size_t count)
+{
+	const char *at = qdf, *end;
+	unsigned first, last, cp, cid;
+	char hex[16];
+	bool range;
+
+	while ((at = strstr(at, "beginbf")) != NULL) {
+		range = strncmp(at, "beginbfrange", 12) == 0;
+		end = strstr(at, range ? "endbfrange" : "endbfchar");
+		assert_non_null(end);
+		for (at = strchr(at, '\n') + 1; at < end; at = strchr(at, '\n') + 1) {
+			if (range) {
+				assert_int_equal(sscanf(at, "<%x> <%x> <%x>", &first,
+				                        &last, &cp), 3);
+				for (cid = first; cid <= last && cid < count; cid++)
+					cp_of_cid[cid] = cp + (cid - first);
+			} else {
+				assert_int_equal(sscanf(at, "<%x> <%15[0-9A-Fa-f]>",
+				                        &first, hex), 2);
+				assert_true(first < count);
+				cp_of_cid[first] = utf16_hex_value(hex);
+			}
+		}
+	}
+}
+
+/* The CID that ToUnicode maps to cp; fails when there is none. */
+static size_t
+cid_of(const uint32_t *cp_of_cid, size_t count, uint32_t cp)
+{
+	size_t cid;
+
+	for (cid = 0; cid < count; cid++)
+		if (cp_of_cid[cid] == cp)
+			return cid;
+	fail_msg("no CID shows U+%04X", (unsigned)cp);
+	return 0;
+}
+
+/* Converts path to QDF (streams uncompressed) and returns its text. */
+static char *
+qdf_text(const char *path)
+{
+	char qdf[300], command[700], *output, *text;
+	int status;
+
+	snprintf(qdf, sizeof(qdf), "%s.qdf", path);
+	snprintf(command, sizeof(command), "qpdf --qdf %s %s", path, qdf);
+	output = run_command(command, &status);
+	assert_int_equal(status, 0);
+	free(output);
+	text = read_text_file(qdf);
+	unlink(qdf);
+	return text;
+}
+
+/* /DW and /W, indexed by CID (= subset glyph id), give every character
+ * exactly the floored FreeType advance of the source font; ToUnicode
+ * says which CID shows which character. */
 static void
 test_widths_match_freetype(void **state)
 {
 	static const char text[] = "ABCabcxyz0123456789%., fi政府信息公开，。：“”（）《》㈠";
 	sample s;
-	diag_sink diag;
-	unsigned char *pdf;
-	size_t size, length, i, n;
-	char path[] = "/tmp/test_pdf_widths_XXXXXX", qdf[64], command[256];
-	char *output, *dump;
+	size_t size, length, i, n, cid;
+	char *path, *dump;
 	const char *font;
 	long *widths = calloc(0x10000, sizeof(long));
-	int fd, status;
+	uint32_t *cp_of_cid = calloc(0x10000, sizeof(uint32_t));
 	uint32_t cp;
 	FT_Library ft;
 	FT_Face face;
 
 	(void)state;
 	build_sample(&s);
+	for (i = 0; i < LINE_COUNT; i++)
+		s.runs[i].font = HEI;   /* one font: one ToUnicode in the file */
 	s.runs[5].text = text;
 	s.runs[5].length = strlen(text);
-	s.runs[5].font = HEI;
-	diag_init(&diag, stderr);
-	assert_true(pdf_write(&s.doc, NULL, &pdf, &size, &diag));
-	fd = mkstemp(path);
-	assert_int_equal(write(fd, pdf, size), (ssize_t)size);
-	close(fd);
-	free(pdf);
-	snprintf(qdf, sizeof(qdf), "%s.qdf", path);
-	snprintf(command, sizeof(command), "qpdf --qdf %s %s", path, qdf);
-	output = run_command(command, &status);
-	assert_int_equal(status, 0);
-	dump = read_text_file(qdf);
+	path = write_pdf_file(&s.doc, NULL, &size);
+	dump = qdf_text(path);
 	font = find_cid_font(dump, "WenQuanYiZenHei", &length);
 	parse_widths(font, length, widths, 0x10000);
-	assert_true(widths['A'] != widths[0x653F]);   /* /W was read */
+	parse_to_unicode(dump, cp_of_cid, 0x10000);
+	assert_true(widths[cid_of(cp_of_cid, 0x10000, 'A')] !=
+	            widths[cid_of(cp_of_cid, 0x10000, 0x653F)]);   /* /W was read */
 	assert_int_equal(FT_Init_FreeType(&ft), 0);
 	assert_int_equal(FT_New_Face(ft, HEI_PATH, 0, &face), 0);
 	for (i = 0; i < s.runs[5].length; i += n) {
 		n = utf8_decode(text + i, s.runs[5].length - i, &cp);
 		assert_true(n > 0);
-		if (widths[cp] != freetype_width(face, cp))
-			fail_msg("U+%04X: /W says %ld, FreeType %ld", (unsigned)cp,
-			         widths[cp], freetype_width(face, cp));
+		cid = cid_of(cp_of_cid, 0x10000, cp);
+		if (widths[cid] != freetype_width(face, cp))
+			fail_msg("U+%04X (CID %zu): /W says %ld, FreeType %ld",
+			         (unsigned)cp, cid, widths[cid], freetype_width(face, cp));
 	}
 	FT_Done_Face(face);
 	FT_Done_FreeType(ft);
 	free(widths);
-	free(output);
+	free(cp_of_cid);
 	free(dump);
-	unlink(qdf);
 	unlink(path);
+	free(path);
 }
 
 /* The Info strings survive as Unicode (UTF-16BE in the file). */
@@ -596,9 +676,10 @@ write_expecting_error(const pages *doc)
 	return messages;
 }
 
-/* A character above U+FFFF is refused with a clear error, no output. */
+/* A character above U+FFFF that the run's font lacks is refused, named,
+ * with no output (gbsn00lp has no Extension B). */
 static void
-test_non_bmp_character_is_an_error(void **state)
+test_non_bmp_character_without_glyph_is_an_error(void **state)
 {
 	sample s;
 	char *messages;
@@ -608,10 +689,474 @@ test_non_bmp_character_is_an_error(void **state)
 	s.runs[2].text = "人名：𠮷";
 	s.runs[2].length = strlen(s.runs[2].text);
 	messages = write_expecting_error(&s.doc);
-	assert_non_null(strstr(messages, "gkreport: error: character U+20BB7 "
-	                       "is outside the Basic Multilingual Plane; this "
-	                       "PDF writer cannot embed it yet"));
+	assert_non_null(strstr(messages, SONG_PATH " (face 0) has no glyph "
+	                       "for U+20BB7"));
 	free(messages);
+}
+
+/* ---- characters above U+FFFF, rotation ---------------------------------- */
+
+/* The sample with a third font, LXGW WenKai (which has U+20BB7 𠮷),
+ * drawing run 2. */
+static const page_font fonts_with_kai[] = {
+	{ SONG_PATH, 0 }, { HEI_PATH, 0 }, { KAI_PATH, 0 },
+};
+
+/* Runs pdftotext on path and returns its text without whitespace; the
+ * tool must print nothing else. */
+static char *
+extracted_text(const char *path)
+{
+	char command[512], txt[300], *output, *text;
+	int status;
+
+	snprintf(txt, sizeof(txt), "%s.txt", path);
+	snprintf(command, sizeof(command), "pdftotext -enc UTF-8 %s %s", path, txt);
+	output = run_command(command, &status);
+	assert_int_equal(status, 0);
+	assert_string_equal(output, "");
+	free(output);
+	text = read_text_file(txt);
+	unlink(txt);
+	strip_spaces(text);
+	return text;
+}
+
+/* An Extension B character drawn in a font that has it prints with its
+ * glyph and extracts as itself (surrogate pair in ToUnicode). */
+static void
+test_non_bmp_character_extracts(void **state)
+{
+	sample s;
+	size_t size;
+	char *path, *text, command[512], *output;
+	int status;
+
+	(void)state;
+	build_sample(&s);
+	s.doc.fonts = fonts_with_kai;
+	s.doc.font_count = 3;
+	s.runs[2].font = 2;
+	s.runs[2].text = "人名：吉𠮷先生";
+	s.runs[2].length = strlen(s.runs[2].text);
+	path = write_pdf_file(&s.doc, NULL, &size);
+	text = extracted_text(path);
+	if (strstr(text, "人名：吉𠮷先生") == NULL)
+		fail_msg("pdftotext lost the U+20BB7 line in:\n%s", text);
+	snprintf(command, sizeof(command), "pdffonts %s | grep -c "
+	         "'+LXGWWenKai-Regular  *CID TrueType  *Identity-H  *yes yes yes'",
+	         path);
+	output = run_command(command, &status);
+	assert_string_equal(output, "1\n");
+	free(output);
+	free(text);
+	unlink(path);
+	free(path);
+}
+
+/* A run turned 90 degrees (a landscape table on a portrait page) is
+ * written with a rotated text matrix and still extracts. */
+static void
+test_rotated_run_extracts(void **state)
+{
+	sample s;
+	size_t size;
+	char *path, *text, *dump;
+
+	(void)state;
+	build_sample(&s);
+	s.runs[8].rotation = 90;
+	s.runs[8].x = 300;
+	s.runs[8].y = 200;
+	s.runs[LINE_COUNT - 1].gray = 0.5;   /* the last run: reset before ET */
+	path = write_pdf_file(&s.doc, NULL, &size);
+	text = extracted_text(path);
+	if (strstr(text, "本年制发件数") == NULL)
+		fail_msg("pdftotext lost the rotated run in:\n%s", text);
+	dump = qdf_text(path);
+	assert_non_null(strstr(dump, "0 1 -1 0 300 200 Tm"));
+	assert_non_null(strstr(dump, "0.5 g\n"));
+	assert_non_null(strstr(dump, "0 g\nET"));   /* black again afterwards */
+	free(dump);
+	free(text);
+	unlink(path);
+	free(path);
+}
+
+/* ---- metadata, /ID, bookmarks ---------------------------------------- */
+
+/* The sample's metadata with dates (China Standard Time), an id_source
+ * of "abc" and the given conformance. */
+static pdf_metadata
+dated_meta(pdf_conformance conformance)
+{
+	pdf_metadata m = sample_meta;
+
+	m.title = "2024年政府信息公开工作年度报告 & <附表>";
+	m.has_dates = true;
+	m.created = (pdf_date){ 2025, 1, 20, 0, 0, 0, 480 };
+	m.modified = (pdf_date){ 2025, 1, 21, 9, 30, 5, 480 };
+	m.id_source = (const unsigned char *)"abc";
+	m.id_source_size = 3;
+	m.conformance = conformance;
+	m.language = "zh-CN";
+	return m;
+}
+
+/* Runs command (with %s replaced by path) and returns its output after
+ * checking that it exited 0. */
+static char *
+run_on(const char *command_format, const char *path)
+{
+	char command[1024], *output;
+	int status;
+
+	snprintf(command, sizeof(command), command_format, path);
+	output = run_command(command, &status);
+	if (status != 0)
+		fail_msg("%s exited %d:\n%s", command, status, output);
+	return output;
+}
+
+/* Info dates come from meta with their +08:00 offset (never 'Z' and
+ * never the clock), in the D:...+08'00' form. */
+static void
+test_dates_keep_their_offset(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_PLAIN);
+	sample s;
+	size_t size;
+	char *path, *iso, *raw;
+
+	(void)state;
+	build_sample(&s);
+	path = write_pdf_file(&s.doc, &meta, &size);
+	iso = run_on("pdfinfo -isodates %s", path);
+	raw = run_on("pdfinfo -rawdates %s", path);
+	assert_info_field(iso, "CreationDate", "2025-01-20T00:00:00+08");
+	assert_info_field(iso, "ModDate", "2025-01-21T09:30:05+08");
+	assert_info_field(raw, "CreationDate", "D:20250120000000+08'00'");
+	assert_info_field(raw, "ModDate", "D:20250121093005+08'00'");
+	free(iso);
+	free(raw);
+	unlink(path);
+	free(path);
+}
+
+/* The trailer /ID is two copies of MD5(id_source): MD5("abc") is the
+ * RFC 1321 test vector 900150983cd24fb0d6963f7d28e17f72. */
+static void
+test_id_is_md5_of_id_source(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_PLAIN);
+	sample s;
+	size_t size;
+	char *path, *output;
+
+	(void)state;
+	build_sample(&s);
+	path = write_pdf_file(&s.doc, &meta, &size);
+	output = run_on("mutool show -g %s trailer/ID", path);
+	if (strcasestr(output, "[<900150983cd24fb0d6963f7d28e17f72>"
+	               "<900150983cd24fb0d6963f7d28e17f72>]") == NULL)
+		fail_msg("unexpected /ID: %s", output);
+	free(output);
+	unlink(path);
+	free(path);
+}
+
+/* PDF/A-1b: header 1.4, an XMP packet with pdfaid part 1 / B whose
+ * values are escaped and equal Info, and the sRGB output intent. */
+static void
+test_pdfa1b_metadata(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_A_1B);
+	sample s;
+	size_t size;
+	char *path, *xmp, *intent, *head;
+
+	(void)state;
+	build_sample(&s);
+	path = write_pdf_file(&s.doc, &meta, &size);
+	head = run_on("head -c 8 %s", path);
+	assert_string_equal(head, "%PDF-1.4");
+	xmp = run_on("pdfinfo -meta %s", path);
+	assert_non_null(strstr(xmp, "<pdfaid:part>1</pdfaid:part>"));
+	assert_non_null(strstr(xmp, "<pdfaid:conformance>B</pdfaid:conformance>"));
+	assert_non_null(strstr(xmp, "工作年度报告 &amp; &lt;附表&gt;</rdf:li>"));
+	assert_non_null(strstr(xmp, "<xmp:CreateDate>2025-01-20T00:00:00+08:00<"));
+	assert_non_null(strstr(xmp, "<xmp:ModifyDate>2025-01-21T09:30:05+08:00<"));
+	assert_null(strstr(xmp, "bytes="));
+	/* mutool's array indices in paths start at 1 */
+	intent = run_on("mutool show -g %s trailer/Root/OutputIntents/1", path);
+	assert_non_null(strstr(intent, "/GTS_PDFA1"));
+	free(head);
+	free(xmp);
+	free(intent);
+	unlink(path);
+	free(path);
+}
+
+/* A bookmark as mutool prints it: depth (tabs before the title), title
+ * and page number. */
+typedef struct bookmark {
+	int depth;
+	const char *title;
+	int page;
+} bookmark;
+
+/* Checks `mutool show FILE outline` line by line against expected: on
+ * mutool 1.21 a line is "-" (open with children) or "|", one tab per
+ * level, the quoted title, a tab, "#page=N&...". */
+static void
+assert_outline(const char *output, const bookmark *expected, size_t count)
+{
+	const char *line = output, *quote;
+	char title[256];
+	int page_no;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		assert_non_null(line);
+		assert_true(line[0] == '-' || line[0] == '|');
+		quote = strchr(line, '"');
+		assert_int_equal(quote - line - 1, expected[i].depth);
+		assert_int_equal(sscanf(quote + 1, "%255[^\"]\"\t#page=%d", title,
+		                        &page_no), 2);
+		assert_string_equal(title, expected[i].title);
+		assert_int_equal(page_no, expected[i].page);
+		line = strchr(line, '\n');
+		line = line != NULL && line[1] != '\0' ? line + 1 : NULL;
+	}
+	assert_null(line);
+}
+
+/* pages.outline becomes bookmarks: chapters at the top, sub-headings
+ * nested under their chapter, each at its heading's page; the viewer
+ * opens with the outline shown, at page 1. */
+static void
+test_outline_nests_headings(void **state)
+{
+	static const outline_entry entries[] = {
+		{ 1, "一、总体情况", 0, 790 },
+		{ 2, "（一）主动公开情况", 0, 700 },
+		{ 2, "（二）依申请公开情况", 1, 650 },
+		{ 1, "二、主动公开政府信息情况", 1, 600 },
+		{ 1, "三、其他𠮷事项", 1, 300 },
+		{ 2, "（一）说明", 1, 200 },
+	};
+	static const bookmark expected[] = {
+		{ 1, "一、总体情况", 1 },
+		{ 2, "（一）主动公开情况", 1 },
+		{ 2, "（二）依申请公开情况", 2 },
+		{ 1, "二、主动公开政府信息情况", 2 },
+		{ 1, "三、其他𠮷事项", 2 },
+		{ 2, "（一）说明", 2 },
+	};
+	sample s;
+	page pair[2];
+	size_t size;
+	char *path, *output, *mode, *open, *first;
+
+	(void)state;
+	build_sample(&s);
+	pair[0] = pair[1] = s.page;
+	s.doc.items = pair;
+	s.doc.count = 2;
+	s.doc.outline = entries;
+	s.doc.outline_count = sizeof(entries) / sizeof(entries[0]);
+	path = write_pdf_file(&s.doc, &sample_meta, &size);
+	output = run_on("mutool show %s outline", path);
+	assert_outline(output, expected, sizeof(expected) / sizeof(expected[0]));
+	mode = run_on("mutool show -g %s trailer/Root/PageMode", path);
+	assert_string_equal(mode, "/UseOutlines\n");
+	open = run_on("mutool show -g %s trailer/Root/OpenAction", path);
+	first = run_on("mutool show -g %s trailer/Root/Pages/Kids", path);
+	/* "[4 0 R/XYZ null null null]" starts with the first kid's ref */
+	assert_memory_equal(open, first, strcspn(first, "R") + 1);
+	free(output);
+	free(mode);
+	free(open);
+	free(first);
+	unlink(path);
+	free(path);
+}
+
+/* ---- PDF/A-3b with an associated file -------------------------------- */
+
+static const char attached_yaml[] =
+	"title: 2024年政府信息公开工作年度报告\nyear: 2024\n";
+
+static const pdf_attachment sample_attachment = {
+	"report.yaml", "application/yaml", "报告描述（源文件）", "Source",
+	(const unsigned char *)attached_yaml, sizeof(attached_yaml) - 1
+};
+
+/* PDF/A-3b: header 1.7, pdfaid part 3, and the attachment listed by
+ * pdfdetach and extracted byte for byte. */
+static void
+test_pdfa3b_attachment_round_trip(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_A_3B);
+	sample s;
+	size_t size;
+	char *path, *head, *list, *saved, *xmp, *spec, out[320], command[700];
+	int status;
+
+	(void)state;
+	build_sample(&s);
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	path = write_pdf_file(&s.doc, &meta, &size);
+	head = run_on("head -c 8 %s", path);
+	assert_string_equal(head, "%PDF-1.7");
+	xmp = run_on("pdfinfo -meta %s", path);
+	assert_non_null(strstr(xmp, "<pdfaid:part>3</pdfaid:part>"));
+	list = run_on("pdfdetach -list %s", path);
+	assert_string_equal(list, "1 embedded files\n1: report.yaml\n");
+	snprintf(out, sizeof(out), "%s.yaml", path);
+	snprintf(command, sizeof(command), "pdfdetach -save 1 -o %s %s", out, path);
+	free(run_command(command, &status));
+	assert_int_equal(status, 0);
+	saved = read_text_file(out);
+	assert_string_equal(saved, attached_yaml);
+	spec = run_on("mutool show -g %s trailer/Root/AF/1", path);
+	assert_non_null(strstr(spec, "/Type/Filespec/F(report.yaml)/UF<FEFF"));
+	assert_non_null(strstr(spec, "/AFRelationship/Source"));
+	free(head);
+	free(xmp);
+	free(list);
+	free(saved);
+	free(spec);
+	unlink(out);
+	unlink(path);
+	free(path);
+}
+
+/* PDF/A-1 forbids embedded files: attachments with PDF_A_1B fail. */
+static void
+test_pdfa1b_refuses_attachments(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_A_1B);
+	sample s;
+	diag_sink diag;
+	unsigned char *pdf;
+	size_t size;
+	char *messages = NULL;
+	size_t length = 0;
+	FILE *stream = open_memstream(&messages, &length);
+
+	(void)state;
+	build_sample(&s);
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	diag_init(&diag, stream);
+	assert_false(pdf_write(&s.doc, &meta, &pdf, &size, &diag));
+	fclose(stream);
+	assert_non_null(strstr(messages, "attachments need PDF/A-3b"));
+	free(messages);
+}
+
+/* The project's PDF/A checker (tests/pdfa, another engineer's) passes
+ * the PDF/A-1b and PDF/A-3b outputs; skipped until it exists. */
+static void
+test_pdfa_checker_passes(void **state)
+{
+	static const pdf_conformance parts[] = { PDF_A_1B, PDF_A_3B };
+	char checker[512], command[1024], *output, *path;
+	pdf_metadata meta;
+	sample s;
+	size_t size, i;
+	int status;
+
+	(void)state;
+	snprintf(checker, sizeof(checker), "%s/%s", test_data_dir(), PDFA_CHECKER);
+	if (access(checker, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+		skip();
+	for (i = 0; i < 2; i++) {
+		build_sample(&s);
+		meta = dated_meta(parts[i]);
+		meta.attachments = parts[i] == PDF_A_3B ? &sample_attachment : NULL;
+		meta.attachment_count = parts[i] == PDF_A_3B ? 1 : 0;
+		path = write_pdf_file(&s.doc, &meta, &size);
+		snprintf(command, sizeof(command), "/usr/bin/python3 %s --part %d %s",
+		         checker, parts[i] == PDF_A_3B ? 3 : 1, path);
+		output = run_command(command, &status);
+		if (status != 0)
+			fail_msg("%s:\n%s", command, output);
+		free(output);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* One thread's share of test_parallel_writes_are_identical: writes the
+ * PDF/A-3b sample a few times and counts outputs differing from ref. */
+typedef struct parallel_job {
+	const unsigned char *reference;
+	size_t reference_size;
+	int differing;
+} parallel_job;
+
+/* Writes the sample with every feature on (fonts, outline-free pages,
+ * XMP, ICC, attachment) and compares with the reference bytes. */
+static void *
+write_in_thread(void *arg)
+{
+	parallel_job *job = arg;
+	pdf_metadata meta = dated_meta(PDF_A_3B);
+	diag_sink diag;
+	unsigned char *pdf;
+	size_t size;
+	sample s;
+	int i;
+
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	diag_init(&diag, stderr);
+	for (i = 0; i < 8; i++) {
+		build_sample(&s);
+		if (!pdf_write(&s.doc, &meta, &pdf, &size, &diag)) {
+			job->differing++;
+			continue;
+		}
+		job->differing += size != job->reference_size ||
+		                  memcmp(pdf, job->reference, size) != 0;
+		free(pdf);
+	}
+	return NULL;
+}
+
+/* The writer keeps no global state: two threads writing at once give
+ * the same bytes as one thread alone. */
+static void
+test_parallel_writes_are_identical(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_A_3B);
+	parallel_job jobs[2];
+	pthread_t threads[2];
+	diag_sink diag;
+	unsigned char *reference;
+	size_t size;
+	sample s;
+	int i;
+
+	(void)state;
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	build_sample(&s);
+	diag_init(&diag, stderr);
+	assert_true(pdf_write(&s.doc, &meta, &reference, &size, &diag));
+	for (i = 0; i < 2; i++) {
+		jobs[i] = (parallel_job){ reference, size, 0 };
+		assert_int_equal(pthread_create(&threads[i], NULL, write_in_thread,
+		                                &jobs[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(jobs[i].differing, 0);
+	}
+	free(reference);
 }
 
 /* A font file that does not exist is named in the error. */
@@ -664,8 +1209,18 @@ main(void)
 		cmocka_unit_test(test_metadata_unicode),
 		cmocka_unit_test(test_output_is_small),
 		cmocka_unit_test(test_output_is_deterministic),
+		cmocka_unit_test(test_parallel_writes_are_identical),
 		cmocka_unit_test(test_duplicate_font_entries_embed_once),
-		cmocka_unit_test(test_non_bmp_character_is_an_error),
+		cmocka_unit_test(test_non_bmp_character_without_glyph_is_an_error),
+		cmocka_unit_test(test_non_bmp_character_extracts),
+		cmocka_unit_test(test_rotated_run_extracts),
+		cmocka_unit_test(test_dates_keep_their_offset),
+		cmocka_unit_test(test_id_is_md5_of_id_source),
+		cmocka_unit_test(test_pdfa1b_metadata),
+		cmocka_unit_test(test_outline_nests_headings),
+		cmocka_unit_test(test_pdfa3b_attachment_round_trip),
+		cmocka_unit_test(test_pdfa1b_refuses_attachments),
+		cmocka_unit_test(test_pdfa_checker_passes),
 		cmocka_unit_test(test_missing_font_names_path),
 		cmocka_unit_test(test_missing_glyph_is_an_error),
 	};

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "font_usage.h"
 #include "fonts.h"
 #include "layout.h"
 #include "report.h"
@@ -121,7 +122,7 @@ lay_out(fixture *f, const char *table_yaml, const char *const *texts)
 	assert_non_null(l);
 	t = &l->tables[0];
 	return table_layout(f->a, t, values_for(f, t, texts),
-	                    font_set_face(f->fonts, 0), 0, t->size, TEXT_WIDTH,
+	                    font_usage_create(f->a, f->fonts), 0, t->size, TEXT_WIDTH,
 	                    t->pos, &f->diag);
 }
 
@@ -188,7 +189,7 @@ test_too_wide_is_an_error(void **state)
 	const table_def *t = &l->tables[0];
 
 	assert_null(table_layout(f->a, t, values_for(f, t, big),
-	                         font_set_face(f->fonts, 0), 0, t->size,
+	                         font_usage_create(f->a, f->fonts), 0, t->size,
 	                         TEXT_WIDTH, t->pos, &f->diag));
 	assert_string_equal(messages(f), "grid.yaml:16:3: error: 表: its "
 	                    "columns need at least 474.2pt, more than the "
@@ -211,7 +212,7 @@ test_text_that_cannot_fit_a_fixed_cell(void **state)
 	const table_def *t = &l->tables[0];
 
 	assert_null(table_layout(f->a, t, values_for(f, t, big),
-	                         font_set_face(f->fonts, 0), 0, t->size,
+	                         font_usage_create(f->a, f->fonts), 0, t->size,
 	                         TEXT_WIDTH, t->pos, &f->diag));
 	assert_string_equal(messages(f), "grid.yaml:16:3: error: 表 row 甲, "
 	                    "column 子: text '123456' does not fit its cell "
@@ -306,7 +307,7 @@ test_real_layout_tables(void **state)
 	assert_non_null(fonts);
 	four = layout_find_table(l, "表四");
 	t = table_layout(f->a, four, values_for(f, four, NULL),
-	                 font_set_face(fonts, 0), 0, four->size, TEXT_WIDTH,
+	                 font_usage_create(f->a, fonts), 0, four->size, TEXT_WIDTH,
 	                 four->pos, &f->diag);
 	assert_non_null(t);
 	/* every header of table 四 on at most two lines */
@@ -315,7 +316,7 @@ test_real_layout_tables(void **state)
 	assert_float_equal(t->col_x[15], TEXT_WIDTH, 1e-6);
 	three = layout_find_table(l, "表三");
 	t = table_layout(f->a, three, values_for(f, three, NULL),
-	                 font_set_face(fonts, 0), 0, three->size, TEXT_WIDTH,
+	                 font_usage_create(f->a, fonts), 0, three->size, TEXT_WIDTH,
 	                 three->pos, &f->diag);
 	assert_non_null(t);
 	assert_float_equal(t->col_x[10], TEXT_WIDTH, 1e-6);
