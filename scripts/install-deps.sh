@@ -3,16 +3,26 @@
 # test or render, and nothing when they are all present.
 #
 #   scripts/install-deps.sh build   compiler, libraries, fonts
-#   scripts/install-deps.sh test    build + the independent PDF readers
+#   scripts/install-deps.sh test    build + the independent PDF readers,
+#                                   valgrind, and pdf.js (npm ci in
+#                                   tests/readers, from the npm registry)
+#
+# Node.js and npm count as present when the commands are, whichever
+# package brought them (NodeSource's nodejs bundles npm, and Debian's npm
+# package would fight it); pdf.js (pdfjs-dist 4.10) needs Node.js 20 or
+# later, which Debian 12's own nodejs (18) is not.
 set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
 libyaml-dev libharfbuzz-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
 fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free"
-test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free clang-14 libclang-rt-14-dev"
+test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free clang-14 libclang-rt-14-dev
+valgrind"
 
-case "${1:-build}" in
+mode=${1:-build}
+case $mode in
 build) wanted=$build_packages ;;
 test) wanted="$build_packages $test_packages" ;;
 *) echo "usage: $0 build|test" >&2; exit 2 ;;
@@ -24,19 +34,41 @@ for p in $wanted; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -eq 0 ]; then
-	sudo=
-elif command -v sudo >/dev/null 2>&1; then
-	sudo=sudo
-else
-	echo "install-deps: need root or sudo to install:$missing" >&2
-	exit 1
+if [ "$mode" = test ] &&
+	! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
+	missing="$missing nodejs npm"
 fi
-echo "install-deps: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-# shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
-echo "install-deps: installed:$missing"
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo=sudo
+	else
+		echo "install-deps: need root or sudo to install:$missing" >&2
+		exit 1
+	fi
+	echo "install-deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	echo "install-deps: installed:$missing"
+fi
+
+# pdf.js for tests/readers: npm ci from the lock file (the npm registry
+# only, no install scripts), as the user running make, again only when the
+# lock file changed since the last time.
+if [ "$mode" = test ]; then
+	readers=$root/tests/readers
+	node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+	if [ "$node_major" -lt 20 ]; then
+		echo "install-deps: pdf.js needs Node.js 20 or later, found $(node --version 2>/dev/null || echo none)" >&2
+		exit 1
+	fi
+	if ! cmp -s "$readers/package-lock.json" "$readers/node_modules/.gkreport-lock"; then
+		echo "install-deps: npm ci in tests/readers"
+		(cd "$readers" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+		cp "$readers/package-lock.json" "$readers/node_modules/.gkreport-lock"
+	fi
+fi

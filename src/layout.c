@@ -23,6 +23,8 @@ typedef struct loader {
 	layout *l;
 	const table_def *ids_of;     /* the table column_ids was made for */
 	const char **column_ids;
+	const table_repeat *repeat;  /* while its template cells load: their
+	                                text fields */
 } loader;
 
 /* The grid of one table while it is checked: which cell covers each
@@ -769,7 +771,33 @@ bind_value(loader *ld, const ynode *node, const char *where, table_def *t,
 	}
 }
 
-static const char *const cell_keys[] = { "at", "span", "text", "value", "align", NULL };
+static const char *const cell_keys[] = { "at", "span", "text", "value", "field",
+                                         "align", NULL };
+
+/* Resolves a template cell's text field by name; outside a repeat's
+ * template a field has no record to come from. */
+static void
+bind_field(loader *ld, const ynode *node, const char *where, table_cell *c)
+{
+	const table_repeat *rp = ld->repeat;
+	const char *name;
+	size_t i;
+
+	if (rp == NULL) {
+		diag_error(ld->diag, node->pos, "%s: field is only for the cells "
+		           "of a repeat (one record's row)", where);
+		return;
+	}
+	if (!ynode_to_string(node, "field", &name, ld->diag))
+		return;
+	for (i = 0; i < rp->text_field_count; i++)
+		if (rp->text_fields[i] != NULL && strcmp(rp->text_fields[i], name) == 0) {
+			c->text_field = (int)i;
+			return;
+		}
+	report_unknown(ld, node->pos, arena_printf(ld->a, "%s: undeclared text "
+	               "field", where), name, rp->text_fields);
+}
 
 /* Reads one cell: where it is, how far it spans, and either its label
  * or the value it shows. */
@@ -777,12 +805,12 @@ static void
 load_cell(loader *ld, const ynode *node, const char *what, table_def *t,
           table_cell *c)
 {
-	const ynode *at, *span, *text, *value;
+	const ynode *at, *span, *text, *value, *field;
 	int pair[2];
 	const char *where;
 
 	c->rowspan = c->colspan = 1;
-	c->value_row = c->value_col = -1;
+	c->value_row = c->value_col = c->text_field = -1;
 	c->align = ALIGN_CENTER;
 	c->row = c->col = -1;
 	c->pos = node->pos;
@@ -813,16 +841,20 @@ load_cell(loader *ld, const ynode *node, const char *what, table_def *t,
 	                      arena_printf(ld->a, "%s.align", what), false, ALIGN_CENTER);
 	text = ynode_get(node, "text");
 	value = ynode_get(node, "value");
-	if ((text == NULL) == (value == NULL)) {
-		diag_error(ld->diag, node->pos, "%s needs either text or value%s", where,
-		           text != NULL ? ", not both" : "");
+	field = ynode_get(node, "field");
+	if ((text != NULL) + (value != NULL) + (field != NULL) != 1) {
+		diag_error(ld->diag, node->pos, "%s needs either text or value%s%s",
+		           where, ld->repeat != NULL ? " or field" : "",
+		           text != NULL || value != NULL ? ", not both" : "");
 		return;
 	}
 	if (text != NULL)
 		ynode_to_string(text, arena_printf(ld->a, "%s.text", what), &c->text,
 		                ld->diag);
-	else
+	else if (value != NULL)
 		bind_value(ld, value, where, t, c);
+	else
+		bind_field(ld, field, where, c);
 }
 
 /* Reads every cell; the grid's row count is where the lowest cell ends. */
@@ -1725,10 +1757,338 @@ read_orientation(loader *ld, const ynode *node, const char *what, table_def *t)
 		           "%s must be portrait or landscape, not '%s'", what, node->text);
 }
 
+/* ------------------------------------------------------------------ */
+/* Tables: rows repeated over records                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *const repeat_keys[] = {
+	"at", "text_fields", "values", "totals", "cells", "sources", NULL
+};
+
+/* The report properties a batch can put into a record's text field. */
+static const char *const report_properties[] = {
+	"agency", "year", "file", "status", NULL
+};
+
+/* The index of a record's text field by name, or -1. */
+static int
+text_field_index(const table_repeat *rp, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rp->text_field_count; i++)
+		if (rp->text_fields[i] != NULL && strcmp(rp->text_fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The index of a record's value row by id, or -1. */
+static int
+record_row_index(const table_repeat *rp, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < rp->value_row_count; i++)
+		if (rp->value_rows[i].id != NULL && strcmp(rp->value_rows[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Reports a record key (text field or value row) used twice, since a
+ * record mapping could not say which one it fills. */
+static void
+check_record_key(loader *ld, const table_repeat *rp, size_t row)
+{
+	const value_row *r = &rp->value_rows[row];
+
+	if (r->id == NULL)
+		return;
+	if (record_row_index(rp, r->id) != (int)row ||
+	    text_field_index(rp, r->id) >= 0)
+		diag_error(ld->diag, r->pos, "repeat: record key '%s' is declared "
+		           "twice", r->id);
+}
+
+/* Reads a record's value rows: the syntax of values.rows, each row
+ * listing its own columns. */
+static void
+load_record_rows(loader *ld, const ynode *node, const char *what,
+                 table_repeat *rp)
+{
+	default_columns none = { NULL, 0, false };
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, what))
+		return;
+	rp->value_rows = arena_calloc(ld->a, node->count, sizeof(*rp->value_rows));
+	rp->value_row_count = node->count;
+	for (i = 0; i < node->count; i++)
+		load_value_row(ld, node->items[i],
+		               arena_printf(ld->a, "%s[%zu]", what, i), &none,
+		               &rp->value_rows[i]);
+	for (i = 0; i < node->count; i++)
+		check_record_key(ld, rp, i);
+}
+
+/* Checks that a total row can be the sum of a record row: the same
+ * kind, and every column of the total in the record row. */
+static void
+check_total_row(loader *ld, source_pos pos, const value_row *record,
+                const value_row *total)
+{
+	size_t k;
+
+	if (record->kind != total->kind)
+		diag_error(ld->diag, pos, "repeat.totals: '%s' and '%s' hold "
+		           "different kinds of values", record->id, total->id);
+	for (k = 0; k < total->column_count; k++)
+		if (total->columns[k] != NULL &&
+		    value_col_index(record, total->columns[k]) < 0)
+			diag_error(ld->diag, pos, "repeat.totals: record row '%s' has "
+			           "no column '%s' for its total '%s'", record->id,
+			           total->columns[k], total->id);
+}
+
+/* Reads totals: record row id -> the table's value row that sums it over
+ * every record (computed when a description leaves it out). */
+static void
+load_totals(loader *ld, const ynode *node, const char *what,
+            table_repeat *rp, const table_def *t)
+{
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	rp->totals = arena_calloc(ld->a, rp->value_row_count + 1,
+	                          sizeof(*rp->totals));
+	for (i = 0; i < node->pair_count; i++) {
+		const ypair *p = &node->pairs[i];
+		int record = record_row_index(rp, p->key->text), total;
+		const char *id;
+
+		if (record < 0) {
+			diag_error(ld->diag, p->key->pos, "%s: '%s' is not a record "
+			           "row", what, p->key->text);
+			continue;
+		}
+		if (!ynode_to_string(p->value, what, &id, ld->diag))
+			continue;
+		if ((total = value_row_index(t, id)) < 0) {
+			report_unknown(ld, p->value->pos, arena_printf(ld->a,
+			               "%s: undeclared value row", what), id,
+			               row_id_list(ld, t));
+			continue;
+		}
+		rp->totals[record] = id;
+		check_total_row(ld, p->value->pos, &rp->value_rows[record],
+		                &t->value_rows[total]);
+	}
+}
+
+/* Reads one record's cells as a grid of their own (rows from 0), with
+ * text fields besides labels and values, and checks it like a table. */
+static void
+load_template(loader *ld, const ynode *node, const char *what,
+              table_repeat *rp, const table_def *t)
+{
+	table_def one = { 0 };
+
+	one.id = arena_printf(ld->a, "%s (one record)", t->id);
+	one.col_count = t->col_count;
+	one.value_rows = rp->value_rows;
+	one.value_row_count = rp->value_row_count;
+	ld->repeat = rp;
+	load_cells(ld, node, what, &one);
+	ld->repeat = NULL;
+	check_grid(ld, &one, node);
+	check_bindings(ld, &one);
+	rp->cells = one.cells;
+	rp->cell_count = one.cell_count;
+	rp->row_count = one.row_count;
+	if (one.row_count == 0)
+		diag_error(ld->diag, node->pos, "%s: a record needs at least one "
+		           "cell", what);
+}
+
+/* Reads one source cell, [table, row, column] of each report. */
+static bool
+read_source_cell(loader *ld, const ynode *node, const char *what,
+                 source_cell *out)
+{
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag))
+		return false;
+	if (node->count != 3) {
+		diag_error(ld->diag, node->pos, "%s must be [table, row, column], "
+		           "not %zu items", what, node->count);
+		return false;
+	}
+	return ynode_to_string(node->items[0], what, &out->table, ld->diag) &&
+	       ynode_to_string(node->items[1], what, &out->row, ld->diag) &&
+	       ynode_to_string(node->items[2], what, &out->column, ld->diag);
+}
+
+/* Reads the source of one value: a list of [table, row, column] cells
+ * of each report, added up. */
+static void
+load_value_source(loader *ld, const ynode *node, const char *what,
+                  field_source *fs)
+{
+	size_t i;
+
+	fs->pos = node->pos;
+	if (!ynode_expect(node, YNODE_SEQUENCE, what, ld->diag) ||
+	    !within_limit(ld, node, node->count, LAYOUT_MAX_LIST, what))
+		return;
+	if (node->count == 0)
+		diag_error(ld->diag, node->pos, "%s must not be empty", what);
+	fs->cells = arena_calloc(ld->a, node->count, sizeof(*fs->cells));
+	for (i = 0; i < node->count; i++)
+		if (read_source_cell(ld, node->items[i], arena_printf(ld->a,
+		                     "%s[%zu]", what, i), &fs->cells[fs->cell_count]))
+			fs->cell_count++;
+}
+
+/* Reads the sources of one record row: column id -> source cells. */
+static void
+load_row_sources(loader *ld, const ynode *node, const char *what,
+                 const value_row *r, field_source *out)
+{
+	size_t i;
+
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	for (i = 0; i < node->pair_count; i++) {
+		const ypair *p = &node->pairs[i];
+		int col = value_col_index(r, p->key->text);
+
+		if (col < 0)
+			report_unknown(ld, p->key->pos, arena_printf(ld->a, "%s: record "
+			               "row '%s' has no column", what, r->id),
+			               p->key->text, r->columns);
+		else
+			load_value_source(ld, p->value, arena_printf(ld->a, "%s.%s",
+			                  what, p->key->text), &out[col]);
+	}
+}
+
+/* Reads a text field's source: a property of each report. */
+static void
+load_text_source(loader *ld, const ynode *node, const char *what,
+                 field_source *fs)
+{
+	const char *name;
+	size_t i;
+
+	fs->pos = node->pos;
+	if (!ynode_to_string(node, what, &name, ld->diag))
+		return;
+	for (i = 0; report_properties[i] != NULL; i++)
+		if (strcmp(name, report_properties[i]) == 0) {
+			fs->property = report_properties[i];
+			return;
+		}
+	report_unknown(ld, node->pos, arena_printf(ld->a, "%s: unknown report "
+	               "property", what), name, report_properties);
+}
+
+/* Reads sources: where a batch takes each record field from, keyed like
+ * a record (text field, or record row then column). */
+static void
+load_sources(loader *ld, const ynode *node, const char *what,
+             table_repeat *rp)
+{
+	size_t i;
+
+	rp->text_sources = arena_calloc(ld->a, rp->text_field_count + 1,
+	                                sizeof(*rp->text_sources));
+	rp->value_sources = arena_calloc(ld->a, rp->value_row_count + 1,
+	                                 sizeof(*rp->value_sources));
+	for (i = 0; i < rp->value_row_count; i++)
+		rp->value_sources[i] = arena_calloc(ld->a,
+		    rp->value_rows[i].column_count + 1, sizeof(**rp->value_sources));
+	if (node == NULL || !ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	for (i = 0; i < node->pair_count; i++) {
+		const ypair *p = &node->pairs[i];
+		const char *key = p->key->text;
+		const char *sub = arena_printf(ld->a, "%s.%s", what, key);
+		int field = text_field_index(rp, key), row = record_row_index(rp, key);
+
+		if (field >= 0)
+			load_text_source(ld, p->value, sub, &rp->text_sources[field]);
+		else if (row >= 0)
+			load_row_sources(ld, p->value, sub, &rp->value_rows[row],
+			                 rp->value_sources[row]);
+		else
+			diag_error(ld->diag, p->key->pos, "%s: '%s' is neither a text "
+			           "field nor a record row", what, key);
+	}
+}
+
+/* Reads where a repeat goes in the grid: a row of the fixed grid
+ * (its end included), below the header rows. */
+static void
+read_repeat_at(loader *ld, const ynode *node, const char *what,
+               table_repeat *rp, const table_def *t)
+{
+	const ynode *at = ynode_require(node, "at", what, ld->diag);
+	long row;
+
+	if (at == NULL || !ynode_to_long(at, 0, t->row_count, arena_printf(ld->a,
+	                                 "%s.at", what), &row, ld->diag))
+		return;
+	rp->at = (int)row;
+	if (rp->at < t->header_rows)
+		diag_error(ld->diag, at->pos, "%s.at is %d, inside the %d header "
+		           "rows", what, rp->at, t->header_rows);
+}
+
+/* Refuses a table value row named like the records key, which a
+ * description could not tell apart from its records. */
+static void
+check_records_key_free(loader *ld, const table_def *t)
+{
+	int r = value_row_index(t, TABLE_RECORDS_KEY);
+
+	if (r >= 0)
+		diag_error(ld->diag, t->value_rows[r].pos, "%s: a table with a "
+		           "repeat cannot have a value row named '%s'", t->id,
+		           TABLE_RECORDS_KEY);
+}
+
+/* Reads a table's repeat: where the records' rows go, what a record
+ * holds, its cells, its totals and where a batch takes its fields from. */
+static void
+load_repeat(loader *ld, const ynode *node, const char *what, table_def *t)
+{
+	table_repeat *rp = arena_alloc(ld->a, sizeof(*rp));
+	const ynode *part;
+
+	rp->pos = node->pos;
+	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
+		return;
+	ynode_check_keys(node, repeat_keys, what, ld->diag);
+	read_repeat_at(ld, node, what, rp, t);
+	if ((part = ynode_get(node, "text_fields")) != NULL)
+		rp->text_fields = read_string_list(ld, part, arena_printf(ld->a,
+		                  "%s.text_fields", what), &rp->text_field_count);
+	if ((part = ynode_get(node, "values")) != NULL)
+		load_record_rows(ld, part, arena_printf(ld->a, "%s.values", what), rp);
+	if ((part = ynode_get(node, "totals")) != NULL)
+		load_totals(ld, part, arena_printf(ld->a, "%s.totals", what), rp, t);
+	if ((part = ynode_require(node, "cells", what, ld->diag)) != NULL)
+		load_template(ld, part, arena_printf(ld->a, "%s.cells", what), rp, t);
+	load_sources(ld, ynode_get(node, "sources"),
+	             arena_printf(ld->a, "%s.sources", what), rp);
+	check_records_key_free(ld, t);
+	t->repeat = rp;
+}
+
 static const char *const table_keys[] = {
 	"font", "size", "padding", "inner_rule", "outer_rule", "header_rows",
 	"columns", "note", "caption", "orientation", "values", "sums", "cells",
-	"rules", "value_rule", "structure_rule", "outdated", NULL
+	"rules", "value_rule", "structure_rule", "outdated", "repeat", NULL
 };
 
 /* Reads one table's look and content, then checks its grid. */
@@ -1783,6 +2143,8 @@ load_table(loader *ld, const ynode *key, const ynode *node, table_def *t)
 	check_grid(ld, t, part);
 	check_bindings(ld, t);
 	check_header_rows(ld, t, node);
+	if ((part = ynode_get(node, "repeat")) != NULL)
+		load_repeat(ld, part, arena_printf(ld->a, "%s.repeat", what), t);
 }
 
 /* Reads every table, keyed by the id descriptions and chapters use. */
@@ -1956,7 +2318,7 @@ load_sections(loader *ld, const ynode *root)
 static const layout *
 layout_from_tree(arena *a, const ynode *root, const char *path, diag_sink *diag)
 {
-	loader ld = { a, diag, NULL, NULL, NULL };
+	loader ld = { a, diag, NULL, NULL, NULL, NULL };
 	int errors_before = diag->errors;
 
 	if (root == NULL || !ynode_expect(root, YNODE_MAPPING, "layout", diag))
@@ -2056,17 +2418,46 @@ join_names(arena *a, const char *const *names, size_t count)
 	return out;
 }
 
-/* Reports a layout name that is not in dir, listing those that are. */
+/* The layout names of every search folder, sorted, without repeats,
+ * NULL-terminated. */
+static const char **
+list_all_names(arena *a, const char *const *dirs, size_t dir_count,
+               size_t *count)
+{
+	const char **all = arena_calloc(a, 1, sizeof(*all));
+	size_t i, k, n = 0;
+
+	for (i = 0; i < dir_count; i++) {
+		size_t m;
+		const char **names = list_layouts(a, dirs[i], &m);
+
+		all = arena_grow(a, all, n, n + m + 1, sizeof(*all));
+		memcpy(all + n, names, m * sizeof(*names));
+		n += m;
+	}
+	qsort(all, n, sizeof(*all), compare_names);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || strcmp(all[k - 1], all[i]) != 0)
+			all[k++] = all[i];
+	all[k] = NULL;
+	*count = k;
+	return all;
+}
+
+/* Reports a layout name found in no search folder, listing those that
+ * are there. */
 static void
-report_unknown_layout(arena *a, const char *name, const char *dir,
+report_unknown_layout(arena *a, const char *name, const char *data_dir,
                       source_pos where, diag_sink *diag)
 {
-	size_t count;
-	const char **names = list_layouts(a, dir, &count);
+	const char *dirs[LAYOUT_SEARCH_DIRS];
+	size_t dir_count = layout_search_dirs(a, data_dir, dirs), count;
+	const char **names = list_all_names(a, dirs, dir_count, &count);
 	const char *hint = ynode_suggest(name, names);
 
 	if (count == 0)
-		diag_error(diag, where, "unknown layout '%s' (%s has no layouts)", name, dir);
+		diag_error(diag, where, "unknown layout '%s' (%s has no layouts)",
+		           name, join_names(a, dirs, dir_count));
 	else if (hint != NULL)
 		diag_error(diag, where, "unknown layout '%s' (did you mean '%s'?); "
 		           "available layouts: %s", name, hint, join_names(a, names, count));
@@ -2090,13 +2481,72 @@ is_layout_file(const char *path, const char **why)
 	return false;
 }
 
-/* Resolves a description's layout reference to a file and loads it;
- * an unknown name lists the layouts there are. */
-const layout *
-layout_load_named(arena *a, const char *name, const char *data_dir,
-                  const char *base_dir, source_pos where, diag_sink *diag)
+/* True when dir is the same folder as one of the first n of dirs (run
+ * from the checkout, ./layouts is DATA_DIR's). */
+static bool
+same_folder_listed(const char *const *dirs, size_t n, const char *dir)
 {
-	const char *path, *dir, *why = NULL;
+	struct stat st, other;
+
+	if (stat(dir, &st) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (stat(dirs[i], &other) == 0 && other.st_dev == st.st_dev &&
+		    other.st_ino == st.st_ino)
+			return true;
+	return false;
+}
+
+/* Lists ./layouts, the user's data folder and DATA_DIR's, the order a
+ * name is looked up in: the clerk's own first, the installed last. */
+size_t
+layout_search_dirs(arena *a, const char *data_dir,
+                   const char *dirs[LAYOUT_SEARCH_DIRS])
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *candidates[LAYOUT_SEARCH_DIRS];
+	size_t n = 0, k = 0;
+
+	candidates[n++] = "layouts";
+	if (xdg != NULL && xdg[0] == '/')
+		candidates[n++] = arena_printf(a, "%s/gkreport/layouts", xdg);
+	else if (home != NULL && home[0] == '/')
+		candidates[n++] = arena_printf(a, "%s/.local/share/gkreport/layouts",
+		                               home);
+	candidates[n++] = arena_printf(a, "%s/layouts",
+	                               data_dir != NULL ? data_dir : ".");
+	for (size_t i = 0; i < n; i++)
+		if (!same_folder_listed(dirs, k, candidates[i]))
+			dirs[k++] = candidates[i];
+	return k;
+}
+
+/* NAME.yaml in the first search folder that has it, or NULL. */
+static const char *
+find_named_layout(arena *a, const char *name, const char *data_dir)
+{
+	const char *dirs[LAYOUT_SEARCH_DIRS];
+	size_t n = layout_search_dirs(a, data_dir, dirs), i;
+
+	if (name[0] == '\0' || strchr(name, '/') != NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *path = arena_printf(a, "%s/%s.yaml", dirs[i], name);
+
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return NULL;
+}
+
+/* Resolves a description's layout reference to the file to load: a
+ * path as given (relative to base_dir), or a name in the search
+ * folders; NULL after saying why there is none. */
+const char *
+layout_resolve_path(arena *a, const char *name, const char *data_dir,
+                    const char *base_dir, source_pos where, diag_sink *diag)
+{
+	const char *path, *why = NULL;
 
 	if (is_layout_path(name)) {
 		path = name[0] == '/' || base_dir == NULL || base_dir[0] == '\0' ||
@@ -2107,15 +2557,91 @@ layout_load_named(arena *a, const char *name, const char *data_dir,
 			           why != NULL ? why : strerror(errno));
 			return NULL;
 		}
-		return layout_load_file(a, path, diag);
+		return path;
 	}
-	dir = arena_printf(a, "%s/layouts", data_dir != NULL ? data_dir : ".");
-	path = arena_printf(a, "%s/%s.yaml", dir, name);
-	if (name[0] == '\0' || access(path, R_OK) != 0) {
-		report_unknown_layout(a, name, dir, where, diag);
-		return NULL;
+	path = find_named_layout(a, name, data_dir);
+	if (path == NULL)
+		report_unknown_layout(a, name, data_dir, where, diag);
+	return path;
+}
+
+/* Resolves a description's layout reference to a file and loads it;
+ * an unknown name lists the layouts there are. */
+const layout *
+layout_load_named(arena *a, const char *name, const char *data_dir,
+                  const char *base_dir, source_pos where, diag_sink *diag)
+{
+	const char *path = layout_resolve_path(a, name, data_dir, base_dir,
+	                                       where, diag);
+
+	return path != NULL ? layout_load_file(a, path, diag) : NULL;
+}
+
+/* The first comment line of a layout file that says something (not a
+ * rule of dashes), without its '#', or "". */
+static const char *
+layout_summary(arena *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	const char *out = "";
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *p = line + strspn(line, " \t");
+
+		if (*p != '#')
+			break;
+		p += strspn(p, "# \t");
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p != '\0') {
+			out = arena_strdup(a, p);
+			break;
+		}
 	}
-	return layout_load_file(a, path, diag);
+	if (f != NULL)
+		fclose(f);
+	return out;
+}
+
+/* True when an earlier entry has name: a layout of an earlier folder
+ * hides it. */
+static bool
+name_listed(const layout_entry *entries, size_t count, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(entries[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Lists every layout of the search folders with the first line of its
+ * comments, marking those an earlier folder's layout of that name hides. */
+layout_entry *
+layout_list_all(arena *a, const char *data_dir, size_t *count)
+{
+	const char *dirs[LAYOUT_SEARCH_DIRS];
+	size_t dir_count = layout_search_dirs(a, data_dir, dirs), i, k;
+	layout_entry *out = NULL;
+
+	*count = 0;
+	for (i = 0; i < dir_count; i++) {
+		size_t m;
+		const char **names = list_layouts(a, dirs[i], &m);
+
+		out = arena_grow(a, out, *count, *count + m + 1, sizeof(*out));
+		for (k = 0; k < m; k++) {
+			layout_entry *e = &out[*count];
+
+			e->name = names[k];
+			e->path = arena_printf(a, "%s/%s.yaml", dirs[i], names[k]);
+			e->summary = layout_summary(a, e->path);
+			e->shadowed = name_listed(out, *count, names[k]);
+			++*count;
+		}
+	}
+	return out;
 }
 
 /* ------------------------------------------------------------------ */

@@ -193,9 +193,53 @@ typedef struct table_cell {
 	const char *text;            /* label text, NULL for a data cell */
 	int value_row;               /* data cell: index into table_def.value_rows, else -1 */
 	int value_col;               /* data cell: index into that row's columns, else -1 */
+	int text_field;              /* repeat template: index into the record's
+	                                text fields, else -1 */
 	text_align align;
 	source_pos pos;
 } table_cell;
+
+/* A value of another report a batch takes into a record (gkreport
+ * batch --overview): table, value row and column ids of that report. */
+typedef struct source_cell {
+	const char *table;
+	const char *row;
+	const char *column;
+} source_cell;
+
+/* Where a batch takes one field of a record from: a property of each
+ * report (agency, year, file, status), or the sum of some of its values.
+ * Neither = the layout gives no source (the field is typed by hand). */
+typedef struct field_source {
+	const char *property;        /* "agency", "year", "file", "status" or NULL */
+	source_cell *cells;
+	size_t cell_count;
+	source_pos pos;
+} field_source;
+
+/* Body rows repeated over records, e.g. one row per office of a
+ * district.  A description gives the records (key `records`); loading it
+ * expands the table into an ordinary grid (table_repeat.h), so that
+ * layout and typesetting never see the template. */
+typedef struct table_repeat {
+	int at;                      /* grid row where the records' rows go */
+	int row_count;               /* grid rows of one record */
+	const char **text_fields;    /* a record's text fields, printed as given */
+	size_t text_field_count;
+	value_row *value_rows;       /* a record's value rows; record n's copy
+	                                is named ID#n (1-based) */
+	size_t value_row_count;
+	table_cell *cells;           /* one record's cells, rows from 0 */
+	size_t cell_count;
+	const char **totals;         /* per value row: the table's value row that
+	                                sums it over every record, or NULL */
+	field_source *text_sources;  /* per text field */
+	field_source **value_sources; /* [value row][column] */
+	source_pos pos;
+} table_repeat;
+
+/* The description key holding a repeated table's records. */
+#define TABLE_RECORDS_KEY "records"
 
 typedef struct table_def {
 	const char *id;              /* e.g. "表三"; also the description's key */
@@ -223,6 +267,8 @@ typedef struct table_def {
 	const char *structure_rule;  /* rule id of missing, extra and outdated rows and columns (F-1) */
 	outdated_key *outdated;
 	size_t outdated_count;
+	const table_repeat *repeat;  /* NULL = a fixed grid; in a report's
+	                                expanded table, the template it came from */
 } table_def;
 
 typedef struct chapter_def {
@@ -265,13 +311,40 @@ const layout *layout_load_buffer(arena *a, const char *display_name,
                                  const char *data, size_t size,
                                  diag_sink *diag);
 
-/* Loads a layout by name ("gov-annual-2021" -> DATA_DIR/layouts/NAME.yaml)
- * or by path (a name containing '/' or ending in .yaml/.yml/.json; relative
- * to base_dir when not absolute).  where points diagnostics at the
- * reference (e.g. the description's "layout:" value). */
+/* Loads a layout by name or by path (a name containing '/' or ending in
+ * .yaml/.yml/.json; relative to base_dir when not absolute).  A name is
+ * looked up as NAME.yaml in the folders of layout_search_dirs, first
+ * found wins.  where points diagnostics at the reference (e.g. the
+ * description's "layout:" value). */
 const layout *layout_load_named(arena *a, const char *name,
                                 const char *data_dir, const char *base_dir,
                                 source_pos where, diag_sink *diag);
+
+/* The file layout_load_named would load for name (an arena string), or
+ * NULL after the same diagnostics it gives when there is none. */
+const char *layout_resolve_path(arena *a, const char *name,
+                                const char *data_dir, const char *base_dir,
+                                source_pos where, diag_sink *diag);
+
+/* The folders layouts are found in by name, in order: ./layouts,
+ * $XDG_DATA_HOME/gkreport/layouts (default ~/.local/share/…), then
+ * DATA_DIR/layouts.  Stores up to LAYOUT_SEARCH_DIRS paths (arena
+ * strings) in dirs and returns how many. */
+#define LAYOUT_SEARCH_DIRS 3
+size_t layout_search_dirs(arena *a, const char *data_dir,
+                          const char *dirs[LAYOUT_SEARCH_DIRS]);
+
+/* One layout found by name: its name, file and what it says of itself. */
+typedef struct layout_entry {
+	const char *name;
+	const char *path;
+	const char *summary;         /* first comment line, else "" */
+	bool shadowed;               /* an earlier folder has the same name */
+} layout_entry;
+
+/* Every NAME.yaml of the search folders, in search order and by name
+ * within a folder; *count gets their number. */
+layout_entry *layout_list_all(arena *a, const char *data_dir, size_t *count);
 
 int layout_font_role_index(const layout *l, const char *name);
 const table_def *layout_find_table(const layout *l, const char *id);

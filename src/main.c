@@ -1,5 +1,6 @@
 /*
- * main.c - the gkreport command line: render, check, init, fonts, extract.
+ * main.c - the gkreport command line: render, check, init, fonts, extract,
+ * batch, layouts.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -7,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "arena.h"
+#include "batch.h"
+#include "batch_names.h"
 #include "diag.h"
 #include "extract.h"
 #include "fonts.h"
@@ -27,6 +32,12 @@ static const char usage_text[] =
 	"                     [--previous LAST.yaml] [-o OUTPUT.yaml]\n"
 	"       gkreport fonts [--layout NAME]\n"
 	"       gkreport extract REPORT.pdf [-o DIR]\n"
+	"       gkreport batch [-j N] [-o OUTDIR] [--archive] [--strict]\n"
+	"                      [--name PATTERN] [--files-from FILE|-] [--force]\n"
+	"                      [--summary FILE.json|FILE.csv]\n"
+	"                      [--overview OVERVIEW.pdf [--overview-agency NAME]]\n"
+	"                      INPUT...\n"
+	"       gkreport layouts\n"
 	"       gkreport --help | --version\n"
 	"\n"
 	"Typesets a 政府信息公开工作年度报告 description (YAML or JSON) into a\n"
@@ -40,6 +51,11 @@ static const char usage_text[] =
 	"  fonts    show the font each role resolves to\n"
 	"  extract  write the files a PDF embeds (--attach-source) into DIR\n"
 	"           (default: the current folder) and list them\n"
+	"  batch    render every description given (a folder: its *.yaml,\n"
+	"           *.yml, *.json) into OUTDIR on N threads (default: one per\n"
+	"           core); a PDF newer than its description is kept\n"
+	"  layouts  list the layouts found by name: ./layouts, then\n"
+	"           $XDG_DATA_HOME/gkreport/layouts, then the installed ones\n"
 	"\n"
 	"  --previous FILE   last year's description: the cross-year rules\n"
 	"  --strict          warnings fail too (exit 1, no PDF)\n"
@@ -48,6 +64,9 @@ static const char usage_text[] =
 	"  --attach-source   write PDF/A-3b with the description and the layout\n"
 	"                    embedded (implies --archive)\n"
 	"  --format json     diagnostics as one JSON object per line\n"
+	"  --name PATTERN    batch output names from {name} (the description's\n"
+	"                    file name, the default), {agency} and {year}\n"
+	"  --overview FILE   batch: also the district overview, one row per office\n"
 	"\n"
 	"Exit status: 0 success; 1 warnings with --strict, or a failure that is\n"
 	"not the description's (fonts, output); 2 errors in the input (for\n"
@@ -61,8 +80,12 @@ enum {
 	CMD_INIT = 1 << 2,
 	CMD_FONTS = 1 << 3,
 	CMD_EXTRACT = 1 << 4,
+	CMD_BATCH = 1 << 5,
+	CMD_LAYOUTS = 1 << 6,
 	CMD_WRITES_PDF = CMD_RENDER  /* the commands taking the PDF options */
 };
+
+#define MAX_JOBS_OPTION 256
 
 typedef struct cli {
 	unsigned command;            /* one CMD_* */
@@ -74,6 +97,15 @@ typedef struct cli {
 	const char *format;
 	const char *agency;
 	const char *year;
+	const char **inputs;         /* batch: every INPUT */
+	size_t input_count;
+	const char *jobs;
+	const char *name;
+	const char *files_from;
+	const char *summary;
+	const char *overview;
+	const char *overview_agency;
+	bool force;
 	bool strict;
 	bool draft;
 	bool archive;
@@ -91,17 +123,27 @@ typedef struct option_def {
 } option_def;
 
 static const option_def options[] = {
-	{ "--output", "-o", true, CMD_RENDER | CMD_INIT | CMD_EXTRACT,
+	{ "--output", "-o", true, CMD_RENDER | CMD_INIT | CMD_EXTRACT | CMD_BATCH,
 	  offsetof(cli, output) },
+	{ "--jobs", "-j", true, CMD_BATCH, offsetof(cli, jobs) },
+	{ "--name", NULL, true, CMD_BATCH, offsetof(cli, name) },
+	{ "--files-from", NULL, true, CMD_BATCH, offsetof(cli, files_from) },
+	{ "--summary", NULL, true, CMD_BATCH, offsetof(cli, summary) },
+	{ "--overview", NULL, true, CMD_BATCH, offsetof(cli, overview) },
+	{ "--overview-agency", NULL, true, CMD_BATCH,
+	  offsetof(cli, overview_agency) },
+	{ "--force", NULL, false, CMD_BATCH, offsetof(cli, force) },
 	{ "--layout", NULL, true, CMD_FONTS | CMD_INIT, offsetof(cli, layout) },
 	{ "--previous", NULL, true, CMD_RENDER | CMD_CHECK | CMD_INIT,
 	  offsetof(cli, previous) },
 	{ "--format", NULL, true, CMD_RENDER | CMD_CHECK, offsetof(cli, format) },
 	{ "--agency", NULL, true, CMD_INIT, offsetof(cli, agency) },
 	{ "--year", NULL, true, CMD_INIT, offsetof(cli, year) },
-	{ "--strict", NULL, false, CMD_RENDER | CMD_CHECK, offsetof(cli, strict) },
+	{ "--strict", NULL, false, CMD_RENDER | CMD_CHECK | CMD_BATCH,
+	  offsetof(cli, strict) },
 	{ "--draft", NULL, false, CMD_RENDER, offsetof(cli, draft) },
-	{ "--archive", NULL, false, CMD_WRITES_PDF, offsetof(cli, archive) },
+	{ "--archive", NULL, false, CMD_WRITES_PDF | CMD_BATCH,
+	  offsetof(cli, archive) },
 	{ "--attach-source", NULL, false, CMD_WRITES_PDF,
 	  offsetof(cli, attach_source) },
 };
@@ -115,6 +157,8 @@ static const struct {
 	{ "init", CMD_INIT },
 	{ "fonts", CMD_FONTS },
 	{ "extract", CMD_EXTRACT },
+	{ "batch", CMD_BATCH },
+	{ "layouts", CMD_LAYOUTS },
 };
 
 /* Reports a wrong command line through the one diagnostics path, with a
@@ -124,7 +168,7 @@ usage_error(diag_sink *diag, const char *fmt, const char *arg)
 {
 	diag_error(diag, source_pos_file(NULL), fmt, arg);
 	if (diag->format == DIAG_FORMAT_TEXT)
-		fputs("usage: gkreport render|check|init|fonts|extract ... "
+		fputs("usage: gkreport render|check|init|fonts|extract|batch|layouts ... "
 		      "(gkreport --help)\n", stderr);
 	return EXIT_BAD_INPUT;
 }
@@ -161,6 +205,11 @@ take_option(int argc, char **argv, int *i, cli *c, diag_sink *diag)
 	const option_def *o = find_option(argv[*i]);
 	char *field;
 
+	if (o == NULL && c->command == CMD_BATCH &&
+	    strncmp(argv[*i], "-j", 2) == 0) {
+		c->jobs = argv[*i] + 2;        /* -j4 */
+		return 0;
+	}
 	if (o == NULL)
 		return usage_error(diag, "unknown option '%s'", argv[*i]);
 	if (!(o->commands & c->command))
@@ -189,7 +238,10 @@ parse_args(int argc, char **argv, cli *c, diag_sink *diag)
 			status = take_option(argc, argv, &i, c, diag);
 			if (status != 0)
 				return status;
-		} else if (c->input == NULL && c->command != CMD_INIT) {
+		} else if (c->command == CMD_BATCH) {
+			c->inputs[c->input_count++] = arg;
+		} else if (c->input == NULL && c->command != CMD_INIT &&
+		           c->command != CMD_LAYOUTS) {
 			c->input = arg;
 		} else {
 			return usage_error(diag, "unexpected argument '%s'", arg);
@@ -303,6 +355,87 @@ command_fonts(const cli *c, diag_sink *diag)
 	return status;
 }
 
+/* -j N: a whole number of threads from 1 to MAX_JOBS_OPTION; false when
+ * text is not one. */
+static bool
+parse_jobs(const char *text, int *jobs)
+{
+	if (*text == '\0' || strlen(text) > 3 ||
+	    strspn(text, "0123456789") != strlen(text))
+		return false;
+	*jobs = atoi(text);
+	return *jobs >= 1 && *jobs <= MAX_JOBS_OPTION;
+}
+
+/* Checks the batch options that take a shape (-j, --name, --summary)
+ * and that there is something to render; returns 0 or an exit status. */
+static int
+check_batch_options(const cli *c, batch_options *opt, diag_sink *diag)
+{
+	const char *bad = NULL;
+	size_t n;
+
+	if (c->input_count == 0 && c->files_from == NULL)
+		return usage_error(diag, "%s needs descriptions, folders of them "
+		                   "or --files-from", "batch");
+	if (c->jobs != NULL && !parse_jobs(c->jobs, &opt->jobs))
+		return usage_error(diag, "-j takes a number of threads from 1 to "
+		                   "256, not '%s'", c->jobs);
+	if (c->name != NULL && !batch_pattern_valid(c->name, &bad))
+		return usage_error(diag, "--name: '%s' is not {name}, {agency} or "
+		                   "{year}", bad);
+	n = c->summary != NULL ? strlen(c->summary) : 0;
+	if (c->summary != NULL && (n < 5 || (strcmp(c->summary + n - 5, ".json")
+	                                      != 0 && strcmp(c->summary + n - 4,
+	                                                     ".csv") != 0)))
+		return usage_error(diag, "--summary writes FILE.json or FILE.csv, "
+		                   "not '%s'", c->summary);
+	if (c->overview_agency != NULL && c->overview == NULL)
+		return usage_error(diag, "%s needs --overview", "--overview-agency");
+	return 0;
+}
+
+/* batch: every input rendered on worker threads into -o OUTDIR. */
+static int
+command_batch(const cli *c, diag_sink *diag)
+{
+	batch_options opt = {
+		.data_dir = render_data_dir(),
+		.inputs = c->inputs,
+		.input_count = c->input_count,
+		.files_from = c->files_from,
+		.out_dir = c->output,
+		.name_pattern = c->name,
+		.summary_path = c->summary,
+		.overview_path = c->overview,
+		.overview_agency = c->overview_agency,
+		.strict = c->strict,
+		.archive = c->archive,
+		.force = c->force,
+		.progress = isatty(STDERR_FILENO) == 1,
+	};
+	int status = check_batch_options(c, &opt, diag);
+
+	return status != 0 ? status : batch_run(&opt, diag);
+}
+
+/* layouts: every layout found by name, one line each: name, file, and
+ * the first line of its comments; one an earlier folder hides says so. */
+static int
+command_layouts(const cli *c, diag_sink *diag)
+{
+	arena *a = arena_create();
+	size_t count;
+	layout_entry *e = layout_list_all(a, render_data_dir(), &count);
+
+	for (size_t i = 0; i < count; i++)
+		printf("%s\t%s\t%s%s\n", e[i].name, e[i].path,
+		       e[i].shadowed ? "(hidden by the one above) " : "",
+		       e[i].summary);
+	arena_destroy(a);
+	return EXIT_OK;
+}
+
 /* The CMD_* bit of a command name, 0 when there is none. */
 static unsigned
 command_of(const char *name)
@@ -325,6 +458,10 @@ run_command(const cli *c, diag_sink *diag)
 		return command_fonts(c, diag);
 	case CMD_EXTRACT:
 		return command_extract(c, diag);
+	case CMD_BATCH:
+		return command_batch(c, diag);
+	case CMD_LAYOUTS:
+		return command_layouts(c, diag);
 	default:
 		return command_render(c, diag);
 	}
@@ -355,8 +492,12 @@ main(int argc, char **argv)
 	c.command = command_of(c.command_name);
 	if (c.command == 0)
 		return usage_error(&diag, "unknown command '%s'", c.command_name);
+	c.inputs = calloc((size_t)argc, sizeof(*c.inputs));
+	if (c.inputs == NULL)
+		return EXIT_FAILURE_OTHER;
 	status = parse_args(argc, argv, &c, &diag);
-	if (status != 0)
-		return status;
-	return run_command(&c, &diag);
+	if (status == 0)
+		status = run_command(&c, &diag);
+	free(c.inputs);
+	return status;
 }

@@ -1,16 +1,33 @@
 /*
- * output.c - atomic file output.
+ * output.c - atomic file output: the finished bytes go to a temporary
+ * file beside the target, are flushed to disk and renamed over it, so that
+ * the target holds either its old contents or all of the new ones.
+ *
+ * The temporary file is .NAME.gkreport-XXXXXX beside a target named NAME.
+ * Its writer holds an flock on it until it is renamed or removed, and
+ * keeps SIGINT, SIGTERM and SIGHUP waiting meanwhile, so that only
+ * SIGKILL, a crash or a power cut leaves one behind.  The next write to
+ * the same target removes such leftovers: files of that exact name, ours,
+ * that no live writer holds locked.
  */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#define TEMP_TAG ".gkreport-"
+#define TEMP_RANDOM "XXXXXX"
+#define TEMP_TRIES 8
 
 /* Writes all of data to fd, retrying short writes and interruptions;
  * false with errno set when the system refuses more (full disk, EFBIG). */
@@ -33,128 +50,314 @@ write_all(int fd, const void *data, size_t size)
 	return true;
 }
 
-/* "dir/.name.XXXXXX" beside path, for mkstemp: the same folder, so
- * that the final rename cannot cross file systems. */
+/* ---- signals ------------------------------------------------------------ */
+
+/* Blocks SIGXFSZ in this thread, and with defer_termination SIGINT,
+ * SIGTERM and SIGHUP too, saving the old mask in *old.  Past a file-size
+ * limit (ulimit -f) a write then fails with EFBIG, where the signal's
+ * default action would kill us and leave a temporary file behind; a
+ * termination request waits until the temporary file is renamed or
+ * removed. */
+static void
+block_signals(bool defer_termination, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGXFSZ);
+	if (defer_termination) {
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+	}
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* Discards the SIGXFSZ a refused write left pending (the EFBIG it came
+ * with is the error reported) and restores the mask; a termination
+ * signal that arrived meanwhile is delivered now. */
+static void
+restore_signals(const sigset_t *old)
+{
+	static const struct timespec now = { 0, 0 };
+	sigset_t xfsz;
+
+	if (!sigismember(old, SIGXFSZ)) {
+		sigemptyset(&xfsz);
+		sigaddset(&xfsz, SIGXFSZ);
+		while (sigtimedwait(&xfsz, NULL, &now) == SIGXFSZ)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+/* The length of path's folder part, its last slash included (0 for a
+ * bare name). */
+static size_t
+dir_length(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* "dir/.name.gkreport-XXXXXX" beside path, for mkstemp: the same folder,
+ * so that the final rename cannot cross file systems. */
 static char *
 temp_template(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-	const char *base = path + dir_len;
-	size_t n = strlen(path) + 16;
+	size_t dir_len = dir_length(path);
+	size_t n = strlen(path) + sizeof(TEMP_TAG) + sizeof(TEMP_RANDOM) + 1;
 	char *t = malloc(n);
 
 	if (t == NULL)
 		return NULL;
-	snprintf(t, n, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
+	snprintf(t, n, "%.*s.%s" TEMP_TAG TEMP_RANDOM, (int)dir_len, path,
+	         path + dir_len);
 	return t;
 }
 
-/* Rejects targets that cannot be replaced by a file, with a message
- * clearer than rename's. */
+/* True when name is ".BASE.gkreport-" and six of mkstemp's characters:
+ * a temporary file of a write to BASE, and nothing a person would name
+ * a file. */
 static bool
-target_is_writable_path(const char *path, diag_sink *diag)
+is_temp_name(const char *name, const char *base)
 {
-	struct stat st;
+	size_t base_len = strlen(base);
+	const char *r;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		diag_error(diag, source_pos_file(NULL),
-		           "cannot write '%s': it is a directory", path);
+	if (name[0] != '.' || strncmp(name + 1, base, base_len) != 0 ||
+	    strncmp(name + 1 + base_len, TEMP_TAG, sizeof(TEMP_TAG) - 1) != 0)
 		return false;
-	}
+	r = name + 1 + base_len + sizeof(TEMP_TAG) - 1;
+	if (strlen(r) != sizeof(TEMP_RANDOM) - 1)
+		return false;
+	for (; *r != '\0'; r++)
+		if (!((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') ||
+		      (*r >= '0' && *r <= '9')))
+			return false;
 	return true;
 }
 
-/* Ignores SIGXFSZ (ulimit -f), saving the old action in *old, so that
- * writing past the limit fails with EFBIG instead of killing us. */
-static void
-ignore_file_size_signal(struct sigaction *old)
-{
-	struct sigaction ignore;
+/* ---- leftovers ---------------------------------------------------------- */
 
-	memset(&ignore, 0, sizeof(ignore));
-	ignore.sa_handler = SIG_IGN;
-	sigemptyset(&ignore.sa_mask);
-	sigaction(SIGXFSZ, &ignore, old);
+/* Removes name in the folder dfd when it is a regular file of ours that
+ * nobody holds locked: a live writer holds its lock from just after
+ * creating the file until it is renamed or removed (and notices when it
+ * lost the file in between, see create_temp). */
+static void
+remove_if_stale(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	                O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		unlinkat(dfd, name, 0);
+	close(fd);
 }
 
-/* Writes data to standard output (a pipe or a redirected file); a
- * failure names standard output. */
-static bool
-write_stdout(const void *data, size_t size, diag_sink *diag)
+/* Removes the temporary files that writes to path killed by SIGKILL (or
+ * a crash) left beside it.  Best effort: a folder that cannot be read is
+ * reported by the write itself. */
+static void
+remove_stale_temps(const char *path)
 {
-	struct sigaction old;
+	size_t dir_len = dir_length(path);
+	char *dir = dir_len > 0 ? strndup(path, dir_len) : strdup(".");
+	DIR *d = dir != NULL ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	free(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (is_temp_name(e->d_name, path + dir_len))
+			remove_if_stale(dirfd(d), e->d_name);
+	closedir(d);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Creates the temporary file for path and locks it; its name is left in
+ * *tmp (to free).  A file removed as stale by another writer's cleanup
+ * between creation and locking is noticed (no links left) and replaced.
+ * Returns the descriptor, or -1 with errno set. */
+static int
+create_temp(const char *path, char **tmp)
+{
+	for (int tries = 0; tries < TEMP_TRIES; tries++) {
+		struct stat st;
+		int fd;
+
+		*tmp = temp_template(path);
+		if (*tmp == NULL)
+			return -1;
+		fd = mkostemp(*tmp, O_CLOEXEC);
+		if (fd < 0) {
+			int saved = errno;
+
+			free(*tmp);
+			*tmp = NULL;
+			errno = saved;
+			return -1;
+		}
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+		if (fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		close(fd);
+		free(*tmp);
+	}
+	*tmp = NULL;
+	errno = EAGAIN;
+	return -1;
+}
+
+/* Gives the temporary file fd the permissions a new file gets, writes
+ * data and flushes it to disk; false with errno set. */
+static bool
+fill(int fd, const void *data, size_t size)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, data, size) &&
+	       fsync(fd) == 0;
+}
+
+/* Flushes the rename in path's folder to disk; best effort, as the file
+ * is complete either way. */
+static void
+sync_dir(const char *path)
+{
+	size_t dir_len = dir_length(path);
+	char *dir = dir_len > 0 ? strndup(path, dir_len) : strdup(".");
+	int fd = dir != NULL ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	free(dir);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Writes data to a temporary file beside path and renames it over path,
+ * the file locked and termination signals waiting until it is renamed or
+ * removed.  Errors name the target as given, shown. */
+static bool
+write_file(const char *path, const char *shown, const void *data,
+           size_t size, diag_sink *diag)
+{
+	sigset_t old;
+	char *tmp;
+	int fd;
 	bool ok;
 
-	ignore_file_size_signal(&old);
-	ok = write_all(STDOUT_FILENO, data, size);
-	if (!ok)
-		diag_error(diag, source_pos_file(NULL),
-		           "cannot write standard output: %s", strerror(errno));
-	sigaction(SIGXFSZ, &old, NULL);
+	remove_stale_temps(path);
+	block_signals(true, &old);
+	fd = create_temp(path, &tmp);
+	ok = fd >= 0 && fill(fd, data, size) && rename(tmp, path) == 0;
+	if (!ok) {
+		int saved = errno;
+
+		if (tmp != NULL)
+			unlink(tmp);
+		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
+		           shown, strerror(saved));
+	}
+	if (fd >= 0)
+		close(fd);
+	restore_signals(&old);
+	if (ok)
+		sync_dir(path);
+	free(tmp);
 	return ok;
 }
 
-/* Fills the temporary file fd and closes it; false with errno set on the
- * first failure, fd closed either way so the caller only unlinks. */
+/* Writes data straight to fd, which is standard output or a pipe or
+ * device named as the target; a failure names what. */
 static bool
-fill_and_close(int fd, const void *data, size_t size)
+write_stream(int fd, const char *what, const void *data, size_t size,
+             diag_sink *diag)
 {
-	mode_t mask = umask(0);
-	int saved;
+	sigset_t old;
+	bool ok;
 
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || !write_all(fd, data, size) ||
-	    fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return false;
-	}
-	return close(fd) == 0;
+	block_signals(false, &old);
+	ok = write_all(fd, data, size);
+	if (!ok)
+		diag_error(diag, source_pos_file(NULL), "cannot write %s: %s",
+		           what, strerror(errno));
+	restore_signals(&old);
+	return ok;
 }
 
-/* Writes data to a temporary file beside path and renames it over path.
- * SIGXFSZ is ignored meanwhile: past a file-size limit (ulimit -f) the
- * write then fails with EFBIG, and the temporary file is removed, where
- * the signal's default action would kill us and leave it behind. */
+/* Writes to a target that is a pipe or a character device (a FIFO,
+ * /dev/stdout, /dev/null): there is no file to replace, so no temporary
+ * file either. */
 static bool
-write_file(const char *path, const void *data, size_t size, diag_sink *diag)
+write_device(const char *path, const void *data, size_t size,
+             diag_sink *diag)
 {
-	struct sigaction old;
-	char *tmp = temp_template(path);
-	int fd = tmp != NULL ? mkstemp(tmp) : -1;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	char *what;
 	bool ok;
 
 	if (fd < 0) {
 		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
 		           path, strerror(errno));
-		free(tmp);
 		return false;
 	}
-	ignore_file_size_signal(&old);
-	ok = fill_and_close(fd, data, size) && rename(tmp, path) == 0;
-	if (!ok) {
-		int saved = errno;
-
-		unlink(tmp);
+	what = malloc(strlen(path) + 3);
+	if (what != NULL)
+		sprintf(what, "'%s'", path);
+	ok = write_stream(fd, what != NULL ? what : "output", data, size, diag);
+	free(what);
+	if (close(fd) != 0 && ok) {
 		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
-		           path, strerror(saved));
+		           path, strerror(errno));
+		ok = false;
 	}
-	sigaction(SIGXFSZ, &old, NULL);
-	free(tmp);
 	return ok;
 }
 
 /* Writes data to path, or to standard output for "-", so that path holds
- * either its old contents or all of data, never part of it. */
+ * either its old contents or all of data, never part of it.  A symbolic
+ * link is followed: the file it names is replaced and the link kept. */
 bool
 output_write_atomic(const char *path, const void *data, size_t size,
                     diag_sink *diag)
 {
+	struct stat st;
+	char *real = NULL;
+	bool ok;
+
 	if (strcmp(path, "-") == 0)
-		return write_stdout(data, size, diag);
-	if (!target_is_writable_path(path, diag))
-		return false;
-	return write_file(path, data, size, diag);
+		return write_stream(STDOUT_FILENO, "standard output", data, size,
+		                    diag);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			diag_error(diag, source_pos_file(NULL),
+			           "cannot write '%s': it is a directory", path);
+			return false;
+		}
+		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+			return write_device(path, data, size, diag);
+		if (!S_ISREG(st.st_mode)) {
+			diag_error(diag, source_pos_file(NULL),
+			           "cannot write '%s': not a regular file", path);
+			return false;
+		}
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			real = realpath(path, NULL);
+	}
+	ok = write_file(real != NULL ? real : path, path, data, size, diag);
+	free(real);
+	return ok;
 }

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "check.h"
 #include "fonts.h"
+#include "layout_cache.h"
 #include "output.h"
 #include "pdf_writer.h"
 #include "report.h"
@@ -76,18 +77,128 @@ typedef struct byte_buffer {
 	size_t size, capacity;
 } byte_buffer;
 
-/* The font set of the layout's roles, in role order, through fontconfig.
- * NULL after diagnostics. */
-static font_set *
-resolve_fonts(arena *a, const layout *l, const char *data_dir,
-              diag_sink *diag)
+/* One font set a session resolved: for which roles, and the
+ * diagnostics resolving gave, repeated for every document using it. */
+typedef struct session_fonts {
+	char *roles;                 /* the role names, each ended by '\n' */
+	font_set *fonts;
+	char *notes;                 /* what resolving printed */
+	diag_sink counts;            /* and how many of each severity */
+} session_fonts;
+
+struct render_session {
+	char *data_dir;
+	layout_cache *layouts;       /* NULL: each report loads its own */
+	session_fonts *fonts;
+	size_t font_count;
+};
+
+render_session *
+render_session_create(const char *data_dir, layout_cache *layouts)
+{
+	render_session *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (s->data_dir = strdup(data_dir)) == NULL) {
+		fputs("gkreport: error: out of memory\n", stderr);
+		exit(1);
+	}
+	s->layouts = layouts;
+	return s;
+}
+
+void
+render_session_free(render_session *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->font_count; i++) {
+		free(s->fonts[i].roles);
+		font_set_free(s->fonts[i].fonts);
+		free(s->fonts[i].notes);
+	}
+	free(s->fonts);
+	free(s->data_dir);
+	free(s);
+}
+
+/* The layout's role names, in role order, as one key string. */
+static char *
+role_key(arena *a, const layout *l)
+{
+	char *key = arena_strdup(a, "");
+
+	for (size_t i = 0; i < l->font_role_count; i++)
+		key = arena_printf(a, "%s%s\n", key, l->font_roles[i].name);
+	return key;
+}
+
+/* Prints what resolving a set printed, and counts it, in diag. */
+static void
+replay_notes(const session_fonts *f, diag_sink *diag)
+{
+	if (f->notes != NULL && diag->stream != NULL)
+		fputs(f->notes, diag->stream);
+	diag->errors += f->counts.errors;
+	diag->warnings += f->counts.warnings;
+	diag->notes += f->counts.notes;
+}
+
+/* Resolves the layout's roles through fontconfig, capturing what that
+ * prints so that every document using the set can repeat it; false
+ * after printing it to diag (nothing is kept). */
+static bool
+resolve_into(arena *a, const layout *l, const char *data_dir,
+             diag_sink *diag, session_fonts *out)
 {
 	const char **names = arena_calloc(a, l->font_role_count + 1,
 	                                  sizeof(*names));
+	size_t size = 0;
+	FILE *capture = open_memstream(&out->notes, &size);
 
 	for (size_t i = 0; i < l->font_role_count; i++)
 		names[i] = l->font_roles[i].name;
-	return font_set_resolve(data_dir, names, l->font_role_count, diag);
+	diag_init(&out->counts, capture);
+	out->counts.format = diag->format;
+	out->counts.quiet_notes = diag->quiet_notes;
+	out->fonts = font_set_resolve(data_dir, names, l->font_role_count,
+	                              capture != NULL ? &out->counts : diag);
+	if (capture != NULL)
+		fclose(capture);
+	if (out->fonts != NULL)
+		return true;
+	replay_notes(out, diag);
+	free(out->notes);
+	return false;
+}
+
+/* The session's font set for the layout's roles, resolved on first use
+ * and kept for every later document with the same roles (fonts belong
+ * to one thread: FreeType faces are not shared).  NULL after
+ * diagnostics. */
+static const font_set *
+session_fonts_for(render_session *s, arena *a, const layout *l,
+                  diag_sink *diag)
+{
+	char *key = role_key(a, l);
+	session_fonts f = { 0 };
+	session_fonts *grown;
+
+	for (size_t i = 0; i < s->font_count; i++)
+		if (strcmp(s->fonts[i].roles, key) == 0) {
+			replay_notes(&s->fonts[i], diag);
+			return s->fonts[i].fonts;
+		}
+	if (!resolve_into(a, l, s->data_dir, diag, &f))
+		return NULL;
+	grown = realloc(s->fonts, (s->font_count + 1) * sizeof(*s->fonts));
+	if (grown == NULL || (f.roles = strdup(key)) == NULL) {
+		fputs("gkreport: error: out of memory\n", stderr);
+		exit(1);
+	}
+	s->fonts = grown;
+	s->fonts[s->font_count++] = f;
+	replay_notes(&f, diag);
+	return f.fonts;
 }
 
 /* ---- reading the inputs ------------------------------------------------ */
@@ -362,34 +473,38 @@ input_status(const diag_sink *diag, bool strict)
 	return EXIT_OK;
 }
 
-/* Loads the description (from the bytes read, kept for the PDF) and,
- * with --previous, last year's through the same loader (its problems
- * name its own file).  False after errors. */
+/* Loads the description from its bytes (kept for the PDF), its layout
+ * from the session's cache when it has one, and with --previous last
+ * year's through the plain loader (its problems name its own file).
+ * False after errors. */
 static bool
-load_reports(arena *a, const char *input, const render_options *opt,
-             source_file *desc, const report **r, const report **previous,
-             diag_sink *diag)
+load_reports(render_session *s, arena *a, const source_file *desc,
+             const render_options *opt, const report **r,
+             const report **previous, diag_sink *diag)
 {
-	*r = NULL;
-	if (read_source(a, input, desc, diag))
-		*r = report_load_buffer(a, desc->name, (const char *)desc->data,
-		                        desc->size, opt->data_dir, diag);
+	const char *text = (const char *)desc->data;
+
+	*r = s->layouts != NULL
+	    ? report_load_buffer_shared(a, desc->name, text, desc->size,
+	                                s->layouts, diag)
+	    : report_load_buffer(a, desc->name, text, desc->size, s->data_dir,
+	                         diag);
 	*previous = NULL;
 	if (opt->previous != NULL)
-		*previous = report_load_file(a, opt->previous, opt->data_dir,
-		                             diag);
+		*previous = report_load_file(a, opt->previous, s->data_dir, diag);
 	return *r != NULL && (opt->previous == NULL || *previous != NULL);
 }
 
 /* Lays out a loaded and checked report and writes it when the checks
  * passed or a draft is wanted.  Returns the exit status. */
 static int
-lay_out_and_write(arena *a, const report *r, const source_file *desc,
-                  const render_options *opt, diag_sink *diag)
+lay_out_and_write(render_session *s, arena *a, const report *r,
+                  const source_file *desc, const render_options *opt,
+                  diag_sink *diag)
 {
 	static const page_mark draft_mark = { DRAFT_MARK, DRAFT_GRAY };
 	int had_errors = diag->errors > 0;
-	font_set *fonts = resolve_fonts(a, r->layout, opt->data_dir, diag);
+	const font_set *fonts = session_fonts_for(s, a, r->layout, diag);
 	const pages *doc;
 	int status;
 
@@ -401,22 +516,62 @@ lay_out_and_write(arena *a, const report *r, const source_file *desc,
 	    (status == EXIT_OK || opt->draft) &&
 	    !write_pdf(a, r, doc, desc, opt, diag) && status == EXIT_OK)
 		status = EXIT_FAILURE_OTHER;
-	font_set_free(fonts);
+	return status;
+}
+
+/* The whole pipeline over one description already read into a, in
+ * arena a; the inspect hook sees the report before a is freed. */
+static int
+render_source(render_session *s, arena *a, const source_file *desc,
+              const render_options *opt, diag_sink *diag)
+{
+	const report *r, *previous;
+	int status = EXIT_BAD_INPUT;
+
+	if (load_reports(s, a, desc, opt, &r, &previous, diag)) {
+		check_report(r, previous, diag);
+		status = lay_out_and_write(s, a, r, desc, opt, diag);
+	}
+	if (opt->inspect != NULL)
+		opt->inspect(opt->inspect_context, r, status, diag);
+	return status;
+}
+
+int
+render_session_file(render_session *s, const char *input,
+                    const render_options *opt, diag_sink *diag)
+{
+	arena *a = arena_create();
+	source_file desc = { 0 };
+	int status = EXIT_BAD_INPUT;
+
+	if (read_source(a, input, &desc, diag))
+		status = render_source(s, a, &desc, opt, diag);
+	else if (opt->inspect != NULL)
+		opt->inspect(opt->inspect_context, NULL, status, diag);
+	arena_destroy(a);
+	return status;
+}
+
+int
+render_session_buffer(render_session *s, const char *name,
+                      const void *data, size_t size,
+                      const render_options *opt, diag_sink *diag)
+{
+	arena *a = arena_create();
+	source_file desc = { name, base_name(name), data, size };
+	int status = render_source(s, a, &desc, opt, diag);
+
+	arena_destroy(a);
 	return status;
 }
 
 int
 render_report(const char *input, const render_options *opt, diag_sink *diag)
 {
-	arena *a = arena_create();
-	const report *r, *previous;
-	source_file desc = { 0 };
-	int status = EXIT_BAD_INPUT;
+	render_session *s = render_session_create(opt->data_dir, NULL);
+	int status = render_session_file(s, input, opt, diag);
 
-	if (load_reports(a, input, opt, &desc, &r, &previous, diag)) {
-		check_report(r, previous, diag);
-		status = lay_out_and_write(a, r, &desc, opt, diag);
-	}
-	arena_destroy(a);
+	render_session_free(s);
 	return status;
 }

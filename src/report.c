@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "derive.h"
+#include "layout_cache.h"
 #include "linebreak.h"
+#include "table_repeat.h"
 #include "utf8.h"
 #include "yaml_tree.h"
 
@@ -26,6 +28,7 @@ typedef struct loader {
 	arena *a;
 	diag_sink *diag;
 	const layout *layout;
+	layout_cache *layouts;       /* shared layouts, or NULL: load into a */
 	report *rep;
 	block *blocks;
 	size_t block_count;
@@ -636,29 +639,18 @@ new_table_values(arena *a, const table_def *t, source_pos pos)
 	return tv;
 }
 
-/* The ids of t's value rows, NULL-terminated, for key checking. */
-static const char **
-row_ids(arena *a, const table_def *t)
-{
-	const char **ids = arena_calloc(a, t->value_row_count + 1, sizeof(*ids));
-	size_t r;
-
-	for (r = 0; r < t->value_row_count; r++)
-		ids[r] = t->value_rows[r].id;
-	return ids;
-}
-
-/* Reports in one message the rows of t that the mapping node lacks but
- * for those a sum computes: a table left half empty gives one line, not
- * twenty. */
+/* Reports in one message the first fixed_count rows of t that the
+ * mapping node lacks but for those a sum computes: a table left half
+ * empty gives one line, not twenty. */
 static void
-report_missing_rows(loader *ld, const table_def *t, const ynode *node)
+report_missing_rows(loader *ld, const table_def *t, size_t fixed_count,
+                    const ynode *node)
 {
 	const char *missing = "";
 	size_t r, count = 0;
 	diag_context ctx = table_context(t->structure_rule, t, NULL, NULL);
 
-	for (r = 0; r < t->value_row_count; r++) {
+	for (r = 0; r < fixed_count; r++) {
 		if (ynode_get(node, t->value_rows[r].id) != NULL ||
 		    derive_is_row_target(t, r))
 			continue;
@@ -671,31 +663,154 @@ report_missing_rows(loader *ld, const table_def *t, const ynode *node)
 		                missing);
 }
 
+/* Loads value row r of tv (named in messages by its id) from node. */
+static void
+load_value_row_of(loader *ld, table_values *tv, size_t r, const ynode *node)
+{
+	const table_def *t = tv->table;
+	row_context rx = { t, &t->value_rows[r], r, NULL, tv->rows[r] };
+
+	rx.name = arena_printf(ld->a, "%s row %s", t->id, rx.row->id);
+	load_row(ld, &rx, node);
+}
+
+/* The keys a record may have: its text fields and record rows. */
+static const char **
+record_keys(arena *a, const table_repeat *rp)
+{
+	const char **keys = arena_calloc(a, rp->text_field_count +
+	                                 rp->value_row_count + 1, sizeof(*keys));
+	size_t i, n = 0;
+
+	for (i = 0; i < rp->text_field_count; i++)
+		keys[n++] = rp->text_fields[i];
+	for (i = 0; i < rp->value_row_count; i++)
+		keys[n++] = rp->value_rows[i].id;
+	return keys;
+}
+
+/* Reads the text fields of every record into texts (record-major), each
+ * required; false after errors. */
+static bool
+load_record_texts(loader *ld, const table_def *t, const ynode *records,
+                  const char **texts)
+{
+	const table_repeat *rp = t->repeat;
+	const char **keys = record_keys(ld->a, rp);
+	int errors_before = ld->diag->errors;
+	size_t r, f;
+
+	for (r = 0; r < records->count; r++) {
+		const ynode *rec = records->items[r];
+		const char *what = arena_printf(ld->a, "%s record %zu", t->id, r + 1);
+
+		if (!ynode_expect(rec, YNODE_MAPPING, what, ld->diag))
+			continue;
+		check_keys_ctx(ld, rec, keys, what, NULL, what, NULL);
+		for (f = 0; f < rp->text_field_count; f++) {
+			const ynode *v = ynode_require(rec, rp->text_fields[f], what,
+			                               ld->diag);
+
+			if (v != NULL)
+				texts[r * rp->text_field_count + f] = normalized_text(ld, v,
+				    arena_printf(ld->a, "%s, %s", what, rp->text_fields[f]));
+		}
+	}
+	return ld->diag->errors == errors_before;
+}
+
+/* Loads every record's value rows into tv, whose table is the expanded
+ * one; each record row is required. */
+static void
+load_record_values(loader *ld, const table_def *t, const ynode *records,
+                   table_values *tv)
+{
+	const table_repeat *rp = t->repeat;
+	size_t r, k;
+
+	for (r = 0; r < records->count; r++) {
+		const ynode *rec = records->items[r];
+
+		for (k = 0; k < rp->value_row_count; k++) {
+			const ynode *v = ynode_require(rec, rp->value_rows[k].id,
+			    arena_printf(ld->a, "%s record %zu", t->id, r + 1), ld->diag);
+
+			if (v != NULL)
+				load_value_row_of(ld, tv, table_repeat_row(t, r, k), v);
+		}
+	}
+}
+
+/* The records of a repeated table (key records: a list of mappings) and
+ * the table they expand t into; NULL after errors. */
+static const table_def *
+expand_records(loader *ld, const table_def *t, const ynode *node,
+               const ynode **records)
+{
+	const char *what = arena_printf(ld->a, "table %s, %s", t->id,
+	                                TABLE_RECORDS_KEY);
+	const char **texts;
+
+	*records = ynode_require(node, TABLE_RECORDS_KEY,
+	                         arena_printf(ld->a, "table %s", t->id), ld->diag);
+	if (*records == NULL || !ynode_expect(*records, YNODE_SEQUENCE, what,
+	                                      ld->diag))
+		return NULL;
+	texts = arena_calloc(ld->a, (*records)->count *
+	                     t->repeat->text_field_count + 1, sizeof(*texts));
+	if (!load_record_texts(ld, t, *records, texts))
+		return NULL;
+	return table_repeat_expand(ld->a, t, (*records)->count, texts,
+	                           (*records)->pos, ld->diag);
+}
+
+/* The keys a table's mapping may have: its value rows' ids and, for a
+ * repeated table, the records key. */
+static const char **
+table_keys(arena *a, const table_def *t)
+{
+	const char **ids = arena_calloc(a, t->value_row_count + 2, sizeof(*ids));
+	size_t r;
+
+	for (r = 0; r < t->value_row_count; r++)
+		ids[r] = t->value_rows[r].id;
+	if (t->repeat != NULL)
+		ids[r] = TABLE_RECORDS_KEY;
+	return ids;
+}
+
 /* Reads a table's values from its mapping: every row of the layout
- * must be present but those a sum computes, and no other.  The values
- * left out are derived once the table loaded cleanly; after an error the
- * derivation would only repeat it. */
+ * must be present but those a sum computes, and no other; a repeated
+ * table's records expand it first.  The values left out are derived
+ * once the table loaded cleanly; after an error the derivation would
+ * only repeat it. */
 static const table_values *
 load_table_values(loader *ld, const table_def *t, const ynode *node)
 {
 	const char *what = arena_printf(ld->a, "table %s", t->id);
-	table_values *tv = new_table_values(ld->a, t, node->pos);
 	int errors_before = ld->diag->errors;
 	diag_context ctx = table_context(t->structure_rule, t, NULL, NULL);
+	const ynode *records = NULL;
+	const table_def *shown = t;
+	table_values *tv;
 	size_t r;
 
 	if (!ynode_expect(node, YNODE_MAPPING, what, ld->diag))
-		return tv;
-	check_keys_ctx(ld, node, row_ids(ld->a, t), what, t, t->id, &ctx);
+		return new_table_values(ld->a, t, node->pos);
+	check_keys_ctx(ld, node, table_keys(ld->a, t), what, t, t->id, &ctx);
+	if (t->repeat != NULL &&
+	    (shown = expand_records(ld, t, node, &records)) == NULL)
+		return new_table_values(ld->a, t, node->pos);
+	tv = new_table_values(ld->a, shown, node->pos);
 	for (r = 0; r < t->value_row_count; r++) {
 		const ynode *value = ynode_get(node, t->value_rows[r].id);
-		row_context rx = { t, &t->value_rows[r], r, NULL, tv->rows[r] };
 
-		rx.name = arena_printf(ld->a, "%s row %s", t->id, rx.row->id);
 		if (value != NULL)
-			load_row(ld, &rx, value);
+			load_value_row_of(ld, tv, r, value);
 	}
-	report_missing_rows(ld, t, node);
+	if (records != NULL)
+		load_record_values(ld, t, records, tv);
+	report_missing_rows(ld, shown, t->value_row_count, node);
 	if (ld->diag->errors == errors_before)
 		derive_table_values(ld->a, tv, ld->diag);
 	return tv;
@@ -1186,8 +1301,8 @@ load_identity(loader *ld, const ynode *root)
 		ld->rep->year = (int)value;
 }
 
-/* The layout named by the description, looked up in data_dir or next to
- * the description. */
+/* The layout named by the description, from the shared cache or looked
+ * up in data_dir's search folders or next to the description. */
 static void
 load_layout(loader *ld, const ynode *root, const char *data_dir,
             const char *base_dir)
@@ -1198,8 +1313,12 @@ load_layout(loader *ld, const ynode *root, const char *data_dir,
 
 	if (node == NULL || !ynode_to_string(node, "layout", &name, ld->diag))
 		return;
-	ld->layout = layout_load_named(ld->a, name, data_dir, base_dir,
-	                               node->pos, ld->diag);
+	if (ld->layouts != NULL)
+		ld->layout = layout_cache_get(ld->layouts, ld->a, name, base_dir,
+		                              node->pos, ld->diag);
+	else
+		ld->layout = layout_load_named(ld->a, name, data_dir, base_dir,
+		                               node->pos, ld->diag);
 	ld->rep->layout = ld->layout;
 }
 
@@ -1207,9 +1326,9 @@ load_layout(loader *ld, const ynode *root, const char *data_dir,
  * reported on the way. */
 static const report *
 load_report(arena *a, const ynode *root, const char *data_dir,
-            const char *base_dir, diag_sink *diag)
+            layout_cache *layouts, const char *base_dir, diag_sink *diag)
 {
-	loader ld = { a, diag, NULL, NULL, NULL, 0, 0, false };
+	loader ld = { a, diag, NULL, layouts, NULL, NULL, 0, 0, false };
 	int errors_before = diag->errors;
 	const ynode *chapters;
 
@@ -1243,7 +1362,7 @@ report_load_file(arena *a, const char *path, const char *data_dir,
 
 	if (root == NULL)
 		return NULL;
-	return load_report(a, root, data_dir,
+	return load_report(a, root, data_dir, NULL,
 	                   strcmp(path, "-") == 0 ? "." : directory_of(a, path),
 	                   diag);
 }
@@ -1259,8 +1378,24 @@ report_load_buffer(arena *a, const char *display_name, const char *data,
 
 	if (root == NULL)
 		return NULL;
-	return load_report(a, root, data_dir, directory_of(a, display_name),
-	                   diag);
+	return load_report(a, root, data_dir, NULL,
+	                   directory_of(a, display_name), diag);
+}
+
+/* report_load_buffer with the layout from a shared cache: loaded once
+ * for every document naming it, never into a. */
+const report *
+report_load_buffer_shared(arena *a, const char *display_name,
+                          const char *data, size_t size,
+                          layout_cache *layouts, diag_sink *diag)
+{
+	const ynode *root = yaml_tree_load_buffer(a, display_name, data, size,
+	                                          diag);
+
+	if (root == NULL)
+		return NULL;
+	return load_report(a, root, NULL, layouts,
+	                   directory_of(a, display_name), diag);
 }
 
 /* The cell of a table's values by row and column id, NULL for ids the

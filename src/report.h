@@ -37,7 +37,8 @@ typedef struct cell_value {
 } cell_value;
 
 typedef struct table_values {
-	const table_def *table;
+	const table_def *table;      /* the layout's, or for a repeated table
+	                                its expansion over the records */
 	cell_value **rows;           /* [value_row][column], shaped like table->value_rows */
 	source_pos pos;
 } table_values;
@@ -90,6 +91,16 @@ const report *report_load_file(arena *a, const char *path,
 const report *report_load_buffer(arena *a, const char *display_name,
                                  const char *data, size_t size,
                                  const char *data_dir, diag_sink *diag);
+
+/* report_load_buffer with the description's layout taken from layouts
+ * (layout_cache.h), shared with every other document naming it: a batch
+ * parses each layout once.  The report points into the cache, which
+ * must outlive it. */
+struct layout_cache;
+const report *report_load_buffer_shared(arena *a, const char *display_name,
+                                        const char *data, size_t size,
+                                        struct layout_cache *layouts,
+                                        diag_sink *diag);
 
 /* The cell of a table's values by value-row and column id (as in the
  * layout), or NULL when the table has no such row or column. */

@@ -157,5 +157,14 @@ check "--help" "$gk" --help
 # --- archive: PDF/A, attached sources, extract, metadata, dates, outline -----
 . "$here/archive.sh"
 
+# --- atomic output: killed renders leave nothing, the old file or a whole PDF --
+. "$here/atomic.sh"
+
+# --- batch: many descriptions, hostile names, kill and rerun, overview, install
+. "$here/batch.sh"
+
+# --- every PDF written above, read by five independent readers --------------
+. "$here/readers.sh"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
