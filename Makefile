@@ -62,6 +62,7 @@ $(B)/obj $(B)/tests:
 	mkdir -p $@
 
 demo: deps
+	@sh scripts/install-fonts.sh
 	@$(MAKE) --no-print-directory all
 	@mkdir -p out
 	@for f in samples/*.yaml; do \

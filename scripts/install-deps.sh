@@ -1,6 +1,8 @@
 #!/bin/sh
 # install-deps.sh - installs the Debian packages gkreport needs to build,
-# test or render, and nothing when they are all present.
+# test or render, and nothing when they are all present; then the Fandol
+# fonts of the default body and 楷 roles, which no small package has
+# (scripts/install-fonts.sh, silent when they are there).
 #
 #   scripts/install-deps.sh build   compiler, libraries, fonts
 #   scripts/install-deps.sh test    build + the independent PDF readers,
@@ -17,7 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
 libyaml-dev libharfbuzz-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
-fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free"
+fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free
+fonts-noto-cjk fonts-liberation2"
 test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free clang-14 libclang-rt-14-dev
 valgrind"
 
@@ -55,6 +58,7 @@ if [ -n "$missing" ]; then
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	echo "install-deps: installed:$missing"
 fi
+sh "$root/scripts/install-fonts.sh"
 
 # pdf.js for tests/readers: npm ci from the lock file (the npm registry
 # only, no install scripts), as the user running make, again only when the

@@ -78,6 +78,8 @@ struct font_set {
 /* One entry of a role list in roles.yaml. */
 typedef struct role_entry {
 	const char *text;           /* as written */
+	const char *family;         /* the family without ":style=..." */
+	const char *style;          /* the style asked for, or NULL for any */
 	const ynode *node;          /* for positions */
 	bool official;
 	bool is_path;
@@ -92,7 +94,10 @@ typedef struct role_def {
 	role_entry *entries;
 	size_t count;
 	size_t official_count;
+	role_entry *latin;          /* the `latin` list: faces for digits and Latin */
+	size_t latin_count;
 	const char *package;        /* may be NULL */
+	const char *install;        /* a command installing the first free face; may be NULL */
 } role_def;
 
 /* roles.yaml, parsed: its roles and the shared fallback list. */
@@ -110,7 +115,7 @@ typedef struct candidate {
 	int index;
 	int weight_distance;        /* |weight - FC_WEIGHT_REGULAR| */
 	bool italic;
-	bool truetype;              /* fontconfig reports TrueType outlines */
+	font_outline outline;       /* from fontconfig's font format */
 } candidate;
 
 /* ------------------------------------------------------------------ */
@@ -162,7 +167,8 @@ has_sfnt_table(FT_Face face, FT_ULong tag)
 }
 
 /* classify_face:
- * glyf outlines are TrueType, 'CFF '/'CFF2' are CFF, the rest other. */
+ * glyf outlines are TrueType, 'CFF ' is CFF; the rest (CFF2 variable
+ * fonts included, which PDF/A-1 cannot embed) is other. */
 static font_outline
 classify_face(FT_Face face)
 {
@@ -170,7 +176,7 @@ classify_face(FT_Face face)
 		return OUTLINE_OTHER;
 	if (has_sfnt_table(face, TTAG_glyf))
 		return OUTLINE_TRUETYPE;
-	if (has_sfnt_table(face, TTAG_CFF) || has_sfnt_table(face, TTAG_CFF2))
+	if (has_sfnt_table(face, TTAG_CFF))
 		return OUTLINE_CFF;
 	return OUTLINE_OTHER;
 }
@@ -261,8 +267,8 @@ font_set_free(font_set *set)
 }
 
 /* usable_face:
- * Opens and checks a face; returns it only if TrueType with a Unicode map,
- * else NULL with *why (and *outline) set. */
+ * Opens and checks a face; returns it only if TrueType or CFF with a
+ * Unicode map, else NULL with *why (and *outline) set. */
 static FT_Face
 usable_face(FT_Library lib, const char *path, int index, font_outline *outline,
             const char **why)
@@ -273,10 +279,9 @@ usable_face(FT_Library lib, const char *path, int index, font_outline *outline,
 	if (ft == NULL)
 		return NULL;
 	*outline = classify_face(ft);
-	if (*outline == OUTLINE_CFF)
-		*why = "CFF outlines cannot be embedded yet";
-	else if (*outline == OUTLINE_OTHER)
-		*why = "neither TrueType nor CFF outlines";
+	if (*outline == OUTLINE_OTHER)
+		*why = "neither TrueType nor CFF outlines (CFF2 variable fonts "
+		       "cannot be embedded in PDF/A-1)";
 	else if (ft->units_per_EM == 0)
 		*why = "no units per em (damaged head table)";
 	else if (FT_Select_Charmap(ft, FT_ENCODING_UNICODE) != 0)
@@ -339,7 +344,7 @@ new_slot(arena *a, open_face *file, const char *family, const char *style,
 	slot->label = label;
 	f->path = file->path;
 	f->face_index = file->index;
-	f->outline = OUTLINE_TRUETYPE;
+	f->outline = file->outline;
 	f->family = family;
 	f->style = style;
 	return slot;
@@ -357,6 +362,7 @@ slot_sync(arena *a, face_slot *slot)
 	if (ft == NULL || f->ft_face != NULL)
 		return;
 	f->ft_face = ft;
+	f->outline = slot->file->outline;
 	f->units_per_em = ft->units_per_EM;
 	if (f->family == NULL)
 		f->family = arena_strdup(a, ft->family_name ? ft->family_name : "");
@@ -375,14 +381,16 @@ chain_add(arena *a, role_chain *chain, face_slot *slot)
 }
 
 /* chain_has:
- * Whether the chain already holds file's face (a face appears once). */
+ * Whether the chain already holds file's face among its latin faces or
+ * among the others (a face appears once in each part). */
 static bool
-chain_has(const role_chain *chain, const open_face *file)
+chain_has(const role_chain *chain, const open_face *file, bool latin)
 {
 	size_t i;
 
 	for (i = 0; i < chain->count; i++)
-		if (chain->slots[i]->file == file)
+		if (chain->slots[i]->file == file &&
+		    chain->slots[i]->face.latin_only == latin)
 			return true;
 	return false;
 }
@@ -458,18 +466,33 @@ font_set_chain_face(const font_set *set, size_t role, size_t k)
 	return &slot->face;
 }
 
-/* font_set_face_for_char:
- * Walks role's chain in order; a face has cp when it gives it a measurable
- * glyph, the same test measuring applies. */
-int
-font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
-                       const font_face **face)
+/* font_is_latin:
+ * Printable ASCII and the Latin letters of Latin-1 and Latin Extended,
+ * but not the 间隔号 U+00B7, which is set on a CJK frame. */
+bool
+font_is_latin(uint32_t cp)
+{
+	return (cp >= 0x20 && cp <= 0x7E) ||
+	       (cp >= 0xA0 && cp <= 0x24F && cp != 0xB7) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* chain_search:
+ * The first face of role's chain, among the latin faces or the others,
+ * with a measurable glyph for cp (the test measuring applies); -1 if none. */
+static int
+chain_search(const font_set *set, size_t role, uint32_t cp, bool latin,
+             const font_face **face)
 {
 	size_t k, n = font_set_chain_length(set, role);
 
 	for (k = 0; k < n; k++) {
-		const font_face *f = font_set_chain_face(set, role, k);
+		const face_slot *slot = set->roles[role].slots[k];
+		const font_face *f;
 
+		if (slot->face.latin_only != latin)
+			continue;
+		f = font_set_chain_face(set, role, k);
 		if (f != NULL && font_advance(f, cp) >= 0) {
 			*face = f;
 			return (int)k;
@@ -477,6 +500,22 @@ font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
 	}
 	*face = NULL;
 	return -1;
+}
+
+/* font_set_face_for_char:
+ * Digits and Latin letters try the role's latin faces first; every
+ * character then walks the rest of the chain in order. */
+int
+font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
+                       const font_face **face)
+{
+	int k = -1;
+
+	if (role >= set->count)
+		return *face = NULL, -1;
+	if (font_is_latin(cp))
+		k = chain_search(set, role, cp, true, face);
+	return k >= 0 ? k : chain_search(set, role, cp, false, face);
 }
 
 /* font_set_open_count:
@@ -702,7 +741,9 @@ make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
 	                           weight - FC_WEIGHT_REGULAR :
 	                           FC_WEIGHT_REGULAR - weight);
 	c->italic = slant != FC_SLANT_ROMAN;
-	c->truetype = format != NULL && strcmp(format, "TrueType") == 0;
+	c->outline = format == NULL ? OUTLINE_OTHER
+	    : strcmp(format, "TrueType") == 0 ? OUTLINE_TRUETYPE
+	    : strcmp(format, "CFF") == 0 ? OUTLINE_CFF : OUTLINE_OTHER;
 	return true;
 }
 
@@ -735,9 +776,11 @@ set_fc(font_set *set)
 }
 
 /* list_family:
- * Every face fontconfig lists under family name, sorted; returns count. */
+ * Every face fontconfig lists under family name (of one style, unless
+ * style is NULL), sorted; returns count. */
 static size_t
-list_family(font_set *set, const char *name, candidate **out)
+list_family(font_set *set, const char *name, const char *style,
+            candidate **out)
 {
 	FcConfig *fc = set_fc(set);
 	FcPattern *pat = FcPatternCreate();
@@ -750,7 +793,9 @@ list_family(font_set *set, const char *name, candidate **out)
 
 	*out = NULL;
 	if (fc != NULL && pat != NULL && os != NULL &&
-	    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)name))
+	    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)name) &&
+	    (style == NULL ||
+	     FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)style)))
 		fs = FcFontList(fc, pat, os);
 	if (fs != NULL && fs->nfont > 0) {
 		*out = arena_calloc(set->arena, (size_t)fs->nfont, sizeof(**out));
@@ -812,17 +857,37 @@ face_suffix(const char *text, int *index)
 	return (size_t)(hash - text);
 }
 
+/* STYLE_SUFFIX:
+ * How an entry asks for one style of a family, as fontconfig writes it. */
+#define STYLE_SUFFIX ":style="
+
+/* parse_family_entry:
+ * Splits "Noto Serif CJK SC:style=Bold" into family and style. */
+static void
+parse_family_entry(arena *a, role_entry *e)
+{
+	const char *at = strstr(e->text, STYLE_SUFFIX);
+
+	e->family = e->text;
+	if (at == NULL || at[strlen(STYLE_SUFFIX)] == '\0')
+		return;
+	e->family = arena_strndup(a, e->text, (size_t)(at - e->text));
+	e->style = at + strlen(STYLE_SUFFIX);
+}
+
 /* parse_path_entry:
  * Marks entries that name files, making relative paths absolute from
- * the directory of roles.yaml. */
+ * the directory of roles.yaml; other entries are families. */
 static void
 parse_path_entry(arena *a, const char *fonts_dir, role_entry *e)
 {
 	size_t len = face_suffix(e->text, &e->index);
 
 	e->is_path = e->text[0] == '/' || names_font_file(e->text, len);
-	if (!e->is_path)
+	if (!e->is_path) {
+		parse_family_entry(a, e);
 		return;
+	}
 	if (e->text[0] == '/')
 		e->path = arena_strndup(a, e->text, len);
 	else
@@ -860,14 +925,30 @@ read_list(arena *a, const char *fonts_dir, const ynode *list, bool official,
 	return ok;
 }
 
+/* read_latin:
+ * Parses a role's `latin` list into role->latin (entries are read like
+ * the others, into a scratch role, then moved). */
+static bool
+read_latin(arena *a, const char *fonts_dir, const ynode *list,
+           const char *what, role_def *role, diag_sink *diag)
+{
+	role_def latin = { 0 };
+	bool ok = read_list(a, fonts_dir, list, false, what, &latin, diag);
+
+	role->latin = latin.entries;
+	role->latin_count = latin.count;
+	return ok;
+}
+
 /* read_role:
- * Parses one role mapping {official, free, package}. */
+ * Parses one role mapping {official, free, latin, package}. */
 static bool
 read_role(arena *a, const char *fonts_dir, const ypair *pair, role_def *role,
           diag_sink *diag)
 {
-	static const char *const keys[] = { "official", "free", "package", NULL };
-	const ynode *m = pair->value, *pkg;
+	static const char *const keys[] = { "official", "free", "latin",
+	                                    "package", "install", NULL };
+	const ynode *m = pair->value, *pkg, *install;
 	const char *what;
 	bool ok;
 
@@ -882,8 +963,14 @@ read_role(arena *a, const char *fonts_dir, const ypair *pair, role_def *role,
 	role->official_count = role->count;
 	ok &= read_list(a, fonts_dir, ynode_get(m, "free"), false,
 	                arena_printf(a, "%s free list", what), role, diag);
+	ok &= read_latin(a, fonts_dir, ynode_get(m, "latin"),
+	                 arena_printf(a, "%s latin list", what), role, diag);
 	pkg = ynode_get(m, "package");
 	if (pkg != NULL && !ynode_to_string(pkg, what, &role->package, diag))
+		ok = false;
+	install = ynode_get(m, "install");
+	if (install != NULL &&
+	    !ynode_to_string(install, what, &role->install, diag))
 		ok = false;
 	if (ok && role->count == 0) {
 		diag_error(diag, role->pos, "font role '%s' lists no fonts",
@@ -985,7 +1072,7 @@ try_family(font_set *set, const role_def *role, const role_entry *e,
            bool *skipped, diag_sink *diag)
 {
 	candidate *c;
-	size_t n = list_family(set, e->text, &c), i;
+	size_t n = list_family(set, e->family, e->style, &c), i;
 	face_slot *slot;
 
 	for (i = 0; i < n; i++) {
@@ -1014,11 +1101,34 @@ report_none_installed(arena *a, const role_def *role, bool skipped,
 		                    role->entries[i].text);
 	diag_error(diag, role->pos,
 	           "font role '%s': none of the families is installed%s: %s; %s%s%s",
-	           role->name, skipped ? " with TrueType outlines" : "", list,
+	           role->name, skipped ? " with usable outlines" : "", list,
 	           role->package != NULL ? "install one (e.g. apt-get install " :
 	           "install one of them",
 	           role->package != NULL ? role->package : "",
 	           role->package != NULL ? ")" : "");
+}
+
+/* note_substitute:
+ * The one-line note when neither an official face nor the role's first
+ * free face is installed (another file of that family does not count),
+ * saying how to install it. */
+static void
+note_substitute(const role_def *role, size_t at, const face_slot *slot,
+                diag_sink *diag)
+{
+	const role_entry *wanted = &role->entries[role->official_count];
+	const char *family = slot->face.family;
+
+	if (role->entries[at].official || at <= role->official_count ||
+	    wanted->is_path || (family != NULL && same_family(family, wanted->family)))
+		return;
+	if (role->install == NULL && role->package == NULL)
+		return;
+	diag_note(diag, wanted->node->pos, "role %s: %s is not installed; set "
+	          "in %s instead (install it: %s%s)", role->name, wanted->text,
+	          family != NULL ? family : slot->label,
+	          role->install != NULL ? "" : "apt-get install ",
+	          role->install != NULL ? role->install : role->package);
 }
 
 /* first_face:
@@ -1044,6 +1154,7 @@ first_face(font_set *set, const role_def *role, size_t *at, diag_sink *diag)
 		slot->face.official = e->official;
 		slot->face.substitute = !e->official && role->official_count > 0;
 		slot->wanted = role->official_count > 0 ? role->entries[0].text : NULL;
+		note_substitute(role, i, slot, diag);
 	}
 	if (slot == NULL)
 		report_none_installed(set->arena, role, skipped, diag);
@@ -1053,7 +1164,8 @@ first_face(font_set *set, const role_def *role, size_t *at, diag_sink *diag)
 /* listed_face:
  * The face a later entry of a chain stands for, found without opening
  * it: the file if it exists, else the family's first face that
- * fontconfig lists with TrueType outlines.  NULL when not installed. */
+ * fontconfig lists with TrueType or CFF outlines.  NULL when not
+ * installed. */
 static face_slot *
 listed_face(font_set *set, const role_entry *e)
 {
@@ -1065,30 +1177,38 @@ listed_face(font_set *set, const role_entry *e)
 		return stat(e->path, &st) == 0 ?
 		       new_slot(set->arena, set_file(set, e->path, e->index),
 		                NULL, NULL, e->text) : NULL;
-	n = list_family(set, e->text, &c);
-	for (i = 0; i < n; i++)
-		if (c[i].truetype)
-			return new_slot(set->arena,
-			                set_file(set, c[i].path, c[i].index),
-			                c[i].family, c[i].style, e->text);
+	n = list_family(set, e->family, e->style, &c);
+	for (i = 0; i < n; i++) {
+		face_slot *slot;
+
+		if (c[i].outline == OUTLINE_OTHER)
+			continue;
+		slot = new_slot(set->arena, set_file(set, c[i].path, c[i].index),
+		                c[i].family, c[i].style, e->text);
+		if (!slot->file->tried)
+			slot->face.outline = c[i].outline;
+		return slot;
+	}
 	return NULL;
 }
 
 /* extend_chain:
  * Appends the installed faces of entries, ranked from rank on, that the
- * chain does not hold yet; they open on first lookup. */
+ * chain does not hold yet (among its latin faces, or among the others);
+ * they open on first lookup. */
 static void
 extend_chain(font_set *set, role_chain *chain, const char *role_name,
-             const role_entry *entries, size_t count, int rank)
+             const role_entry *entries, size_t count, int rank, bool latin)
 {
 	size_t i;
 
 	for (i = 0; i < count; i++) {
 		face_slot *slot = listed_face(set, &entries[i]);
 
-		if (slot == NULL || chain_has(chain, slot->file))
+		if (slot == NULL || chain_has(chain, slot->file, latin))
 			continue;
 		slot->face.role = role_name;
+		slot->face.latin_only = latin;
 		slot->face.preference_rank = rank + (int)i;
 		slot->face.official = entries[i].official;
 		chain_add(set->arena, chain, slot);
@@ -1096,8 +1216,8 @@ extend_chain(font_set *set, role_chain *chain, const char *role_name,
 }
 
 /* resolve_role:
- * A role's chain: its first usable face, its later entries, then the
- * shared fallback list. */
+ * A role's chain: its first usable face, its later entries, the shared
+ * fallback list, then its latin faces. */
 static bool
 resolve_role(font_set *set, const roles_file *file, const role_def *role,
              role_chain *chain, diag_sink *diag)
@@ -1110,9 +1230,11 @@ resolve_role(font_set *set, const roles_file *file, const role_def *role,
 	first->face.role = role->name;
 	chain_add(set->arena, chain, first);
 	extend_chain(set, chain, role->name, role->entries + at + 1,
-	             role->count - at - 1, (int)at + 1);
+	             role->count - at - 1, (int)at + 1, false);
 	extend_chain(set, chain, role->name, file->fallback.entries,
-	             file->fallback.count, (int)role->count);
+	             file->fallback.count, (int)role->count, false);
+	extend_chain(set, chain, role->name, role->latin, role->latin_count,
+	             (int)(role->count + file->fallback.count), true);
 	return true;
 }
 
@@ -1178,7 +1300,7 @@ print_later_face(const face_slot *slot, size_t k, FILE *out)
 	const font_face *f = &slot->face;
 	const open_face *file = slot->file;
 
-	fprintf(out, "  fallback %zu: %s", k,
+	fprintf(out, "  %s %zu: %s", f->latin_only ? "latin" : "fallback", k,
 	        f->family != NULL ? f->family : slot->label);
 	if (f->style != NULL)
 		fprintf(out, " (%s)", f->style);

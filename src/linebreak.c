@@ -240,18 +240,35 @@ typedef struct unit {
 	double width;                /* sum of the advances */
 	double em;                   /* em of its first character */
 	bool no_start, no_end;       /* 行首/行尾禁则 */
-	bool compressible;           /* full-width mark, blank half on the right */
+	bool squeezable;             /* a full-width mark with blank to give up */
 	bool connector;              /* no justification space around it */
+	double loss_left, loss_right;/* blank it gives up next to a unit on the
+	                                same line: in a run of marks only */
+	double end_squeeze;          /* what it gives up ending a line */
+	double end_shift;            /* the part of that taken on its left */
 } unit;
 
-/* Marks whose ink sits in the left half of their 1 em frame, so at a line
- * end their right half can go (GB/T 15834 5.1.10, clreq). */
+/* Marks whose ink a GB-style font puts in the left half of their 1 em
+ * frame, so their right half is blank (GB/T 15834 5.1.10, clreq); what a
+ * font really does is measured (lb_set_ink). */
 static const uint32_t right_blank_marks[] = {
 	0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,  /* 、，。；：？！ */
 	0x201D, 0x2019, 0x300D, 0x300F,                          /* ”’」』 */
 	0xFF09, 0x3015, 0xFF3D, 0x3011, 0x3017, 0xFF5D,          /* ）〕］】〗｝ */
 	0x300B, 0x3009,                                          /* 》〉 */
 };
+
+/* Opening marks: ink in the right half, the left half blank. */
+static const uint32_t left_blank_marks[] = {
+	0x201C, 0x2018, 0x300C, 0x300E,                          /* “‘「『 */
+	0xFF08, 0x3014, 0xFF3B, 0x3010, 0x3016, 0xFF5B,          /* （〔［【〖｛ */
+	0x300A, 0x3008,                                          /* 《〈 */
+};
+
+/* Where the ink centre must lie, as a share of the advance, for a mark
+ * to count as drawn on one side; between the two it is centred. */
+#define INK_LEFT_LIMIT 0.4
+#define INK_RIGHT_LIMIT 0.6
 
 /* Connectors and solidi: typography.md §9 adds no spacing around them. */
 static const uint32_t connectors[] = {
@@ -334,10 +351,105 @@ unit_end(const lb_char *chars, size_t n, size_t i, unit_kind *kind)
 	return i + 1;
 }
 
-/* The breaking unit starting at chars[i] with its width and rule flags.
+/* lb_is_bracket_or_stop:
+ * The stops, quotes and brackets that are drawn on one side of a 1 em
+ * frame (or centred), whose blank compression takes. */
+bool
+lb_is_bracket_or_stop(uint32_t cp)
+{
+	return in_set(cp, right_blank_marks, COUNT(right_blank_marks)) ||
+	       in_set(cp, left_blank_marks, COUNT(left_blank_marks));
+}
+
+/* Whether cp is a full-width mark whose blank compression may take:
+ * only a glyph at least ¾ em wide has a blank half to lose. */
+static bool
+is_squeeze_mark(uint32_t cp, double advance, double em)
+{
+	return em > 0 && advance >= 0.75 * em && lb_is_bracket_or_stop(cp);
+}
+
+/* lb_set_ink:
+ * Ink in the left part: the right blank may go, up to half the advance;
+ * in the right part: the left blank; centred (AR PL UMing's 。、): a
+ * quarter on each side (clreq), never more than the blank there. */
+void
+lb_set_ink(lb_char *c, double x_min, double x_max)
+{
+	double a = c->advance, half = a / 2, centre = (x_min + x_max) / 2;
+	double left = x_min > 0 ? x_min : 0;
+	double right = a - x_max > 0 ? a - x_max : 0;
+
+	c->ink_known = true;
+	c->squeeze_left = c->squeeze_right = 0;
+	if (!is_squeeze_mark(c->cp, a, c->em) || x_max < x_min)
+		return;
+	if (centre <= INK_LEFT_LIMIT * a) {
+		c->squeeze_right = right < half ? right : half;
+	} else if (centre >= INK_RIGHT_LIMIT * a) {
+		c->squeeze_left = left < half ? left : half;
+	} else {
+		c->squeeze_left = left < half / 2 ? left : half / 2;
+		c->squeeze_right = right < half / 2 ? right : half / 2;
+	}
+}
+
+/* The blank chars[i] may give up on each side: measured (lb_set_ink), or
+ * by its class as a GB-style font draws it. */
+static void
+squeeze_of(const lb_char *c, double *left, double *right)
+{
+	*left = *right = 0;
+	if (c->ink_known) {
+		*left = c->squeeze_left;
+		*right = c->squeeze_right;
+	} else if (is_squeeze_mark(c->cp, c->advance, c->em)) {
+		if (in_set(c->cp, right_blank_marks, COUNT(right_blank_marks)))
+			*right = c->advance / 2;
+		else
+			*left = c->advance / 2;
+	}
+}
+
+/* Whether chars[i] is a single mark with blank to give up. */
+static bool
+squeezable_at(const lb_char *chars, size_t i)
+{
+	double left, right;
+
+	squeeze_of(&chars[i], &left, &right);
+	return left + right > 0;
+}
+
+/* The compression of a one-character mark unit among chars [lo, n): in a
+ * run of marks (。” ）、 “《) every mark gives up its blank on both
+ * sides, so the run takes half an em per mark (tight style: 。” is 1 em);
+ * a lone mark keeps its full width but at a line end, where its blank
+ * goes (a centred mark's left part by moving left). */
+static void
+squeeze_unit(const lb_char *chars, size_t lo, size_t n, unit *u)
+{
+	size_t i = u->start;
+	double left, right;
+	bool run;
+
+	squeeze_of(&chars[i], &left, &right);
+	u->squeezable = left + right > 0;
+	if (!u->squeezable)
+		return;
+	run = (i > lo && squeezable_at(chars, i - 1)) ||
+	      (i + 1 < n && squeezable_at(chars, i + 1));
+	u->loss_left = run && i > lo ? left : 0;
+	u->loss_right = run && i + 1 < n ? right : 0;
+	u->end_shift = u->loss_left == 0 && right > 0 ? left : 0;
+	u->end_squeeze = right + u->end_shift;
+}
+
+/* The breaking unit starting at chars[i] with its width and rule flags;
+ * chars [lo, n) are its neighbours on the line (or the paragraph).
  * Everything the breaker and the placer need to know about it. */
 static unit
-scan_unit(const lb_char *chars, size_t n, size_t i)
+scan_unit(const lb_char *chars, size_t lo, size_t n, size_t i)
 {
 	unit u = { .start = i, .em = chars[i].em };
 	uint32_t first = chars[i].cp;
@@ -349,26 +461,31 @@ scan_unit(const lb_char *chars, size_t n, size_t i)
 	u.no_start = lb_no_line_start(first);
 	u.no_end = lb_no_line_end(chars[u.end - 1].cp);
 	if (u.end == i + 1) {
-		/* Only a truly full-width glyph has a blank half to lose. */
-		u.compressible = in_set(first, right_blank_marks,
-		                        COUNT(right_blank_marks)) &&
-		                 u.em > 0 && u.width >= 0.75 * u.em;
+		squeeze_unit(chars, lo, n, &u);
 		u.connector = in_set(first, connectors, COUNT(connectors));
 	}
 	return u;
 }
 
-/* Space between two adjacent units: gap_em of the Han character's em
- * between Han and a digit/Latin run (typography.md §10), else none. */
+/* Space between two adjacent units on one line: gap_em of the Han
+ * character's em between Han and a digit/Latin run (typography.md §10),
+ * less the blank marks in a run give up to each other.  Two marks never
+ * come closer than half an em (”“ and ：“ take 1.5 em): glyphs drawn on
+ * one spot would read back in the wrong order (pdftotext). */
 static double
-unit_gap(unit_kind left, double left_em, unit_kind right, double right_em,
-         double gap_em)
+unit_gap(const unit *left, const unit *right, double gap_em)
 {
-	if (left == UNIT_HAN && right == UNIT_LATIN)
-		return gap_em * left_em;
-	if (left == UNIT_LATIN && right == UNIT_HAN)
-		return gap_em * right_em;
-	return 0;
+	double squeeze = left->loss_right + right->loss_left;
+	double most = (left->em < right->em ? left->em : right->em) / 2;
+
+	if (squeeze > most)
+		squeeze = most;
+
+	if (left->kind == UNIT_HAN && right->kind == UNIT_LATIN)
+		return gap_em * left->em - squeeze;
+	if (left->kind == UNIT_LATIN && right->kind == UNIT_HAN)
+		return gap_em * right->em - squeeze;
+	return -squeeze;
 }
 
 /* Length of an ASCII digit string at chars[i ..], 0 if none.
@@ -418,8 +535,7 @@ typedef struct box {
 	double width;                /* units and inner gaps, spaces included */
 	double visible;              /* width without the trailing spaces */
 	double compress;             /* saved if it ends a line compressed */
-	unit_kind first_kind, last_kind;
-	double first_em, last_em;
+	unit first, last;            /* its first and last units (for gaps) */
 } box;
 
 /* Whether a line may break between the units before and next.
@@ -442,12 +558,11 @@ box_add(box *b, const unit *u, double gap)
 {
 	b->width += gap + u->width;
 	b->end = u->end;
-	b->last_kind = u->kind;
-	b->last_em = u->em;
+	b->last = *u;
 	if (u->kind != UNIT_SPACE) {
 		b->visible = b->width;
 		b->visible_end = u->end;
-		b->compress = u->compressible ? u->width / 2 : 0;
+		b->compress = u->end_squeeze;
 	}
 }
 
@@ -457,21 +572,19 @@ static box
 scan_box(const lb_char *chars, size_t n, size_t i, double gap_em)
 {
 	box b = { .start = i, .visible_end = i };
-	unit u = scan_unit(chars, n, i), next, last_visible;
+	unit u = scan_unit(chars, 0, n, i), next, last_visible;
 	bool have_visible = u.kind != UNIT_SPACE;
 	size_t glued_until = doc_number_end(chars, n, i);
 
-	b.first_kind = u.kind;
-	b.first_em = u.em;
+	b.first = u;
 	box_add(&b, &u, 0);
 	last_visible = u;
 	while (u.end < n) {
-		next = scan_unit(chars, n, u.end);
+		next = scan_unit(chars, 0, n, u.end);
 		if (may_break_before(have_visible ? &last_visible : NULL,
 		                     &next, glued_until))
 			break;
-		box_add(&b, &next, unit_gap(u.kind, u.em, next.kind, next.em,
-		                            gap_em));
+		box_add(&b, &next, unit_gap(&u, &next, gap_em));
 		if (next.kind != UNIT_SPACE) {
 			last_visible = next;
 			have_visible = true;
@@ -487,8 +600,7 @@ scan_box(const lb_char *chars, size_t n, size_t i, double gap_em)
 static double
 box_gap(const box *a, const box *b, double gap_em)
 {
-	return unit_gap(a->last_kind, a->last_em, b->first_kind, b->first_em,
-	                gap_em);
+	return unit_gap(&a->last, &b->first, gap_em);
 }
 
 /* ------------------------------------------------------------------ */
@@ -730,24 +842,57 @@ is_preferred_break(const box_table *t, size_t b)
 	       t->preferred_before[t->boxes[b - 1].visible_end];
 }
 
+/* A title line narrower than this many ems reads as a character or two
+ * left alone; lines within SHAPE_SLACK em count as equally long. */
+#define SHORT_LINE_EM 2.5
+#define SHAPE_SLACK_EM 0.5
+
 /* One way to break into lines and how good it is. */
 typedef struct candidate {
 	bool found;
+	bool no_short;               /* no line of one or two characters */
 	bool within;                 /* imbalance within the tolerance */
+	bool shaped;                 /* 梯形 (each line no longer than the one
+	                                above) or 菱形 (longest in the middle) */
 	size_t not_preferred;        /* breaks the caller did not prefer */
 	double imbalance;            /* longest minus shortest line, pt */
 } candidate;
 
-/* Ranks c against best: within tolerance, fewer non-preferred breaks,
- * then better balance; beyond it, balance alone. */
+/* Ranks c against best: no lonely characters, within tolerance, fewer
+ * non-preferred breaks (phrases kept whole), the shape, then better
+ * balance; beyond the tolerance, balance alone. */
 static bool
 candidate_better(const candidate *c, const candidate *best)
 {
-	if (!best->found || c->within != best->within)
-		return !best->found || c->within;
+	if (!best->found)
+		return true;
+	if (c->no_short != best->no_short)
+		return c->no_short;
+	if (c->within != best->within)
+		return c->within;
 	if (c->within && c->not_preferred != best->not_preferred)
 		return c->not_preferred < best->not_preferred;
+	if (c->within && c->shaped != best->shaped)
+		return c->shaped;
 	return c->imbalance < best->imbalance - FIT_EPS;
+}
+
+/* Whether line widths w[0..k) make a 梯形 (never longer than the line
+ * above) or, from three lines, a 菱形 (rising to a middle line, then
+ * falling); slack is how much longer still counts as equal. */
+static bool
+is_title_shape(const double *w, size_t k, double slack)
+{
+	size_t j = 0;
+
+	while (j + 1 < k && w[j + 1] > w[j] + slack)
+		j++;                            /* rising: the 菱形's top half */
+	if (j > 0 && (k < 3 || j == k - 1))
+		return false;
+	for (; j + 1 < k; j++)
+		if (w[j + 1] > w[j] + slack)
+			return false;
+	return true;
 }
 
 /* Scores breaks brk[0..k] (box indices, brk[0] = 0, brk[k] = count). */
@@ -755,21 +900,25 @@ static candidate
 score_breaks(const box_table *t, const size_t *brk, size_t k,
              const lb_params *p)
 {
-	candidate c = { .found = true };
-	double w, lo = 0, hi = 0;
+	candidate c = { .found = true, .no_short = true };
+	double w[BALANCE_MAX_LINES], lo = 0, hi = 0;
+	double em = t->boxes[0].first.em;
 	size_t j;
 
 	for (j = 0; j < k; j++) {
-		table_fit(t, brk[j], brk[j + 1], line_avail(p, j == 0), &w);
+		table_fit(t, brk[j], brk[j + 1], line_avail(p, j == 0), &w[j]);
+		if (w[j] < SHORT_LINE_EM * em)
+			c.no_short = false;
 		if (j == 0)
-			w += p->first_indent;
-		lo = j == 0 || w < lo ? w : lo;
-		hi = j == 0 || w > hi ? w : hi;
+			w[j] += p->first_indent;
+		lo = j == 0 || w[j] < lo ? w[j] : lo;
+		hi = j == 0 || w[j] > hi ? w[j] : hi;
 		if (j > 0 && !is_preferred_break(t, brk[j]))
 			c.not_preferred++;
 	}
 	c.imbalance = hi - lo;
 	c.within = c.imbalance <= BALANCE_TOLERANCE * p->width + FIT_EPS;
+	c.shaped = is_title_shape(w, k, SHAPE_SLACK_EM * em);
 	return c;
 }
 
@@ -858,20 +1007,24 @@ lb_break_balanced(arena *a, const lb_char *chars, size_t n,
 /* ------------------------------------------------------------------ */
 
 /* Whether justification may add space between units left and right:
- * not after a space (one slot per word space) nor around connectors. */
+ * not after a space (one slot per word space), around connectors, nor
+ * between marks of a run that gave up their blank to each other. */
 static bool
 is_stretch_slot(const unit *left, const unit *right)
 {
 	return left->kind != UNIT_SPACE && !left->connector &&
-	       !right->connector;
+	       !right->connector && left->loss_right == 0 &&
+	       right->loss_left == 0;
 }
 
-/* A line's measurements: its natural width and the slots between units
- * where justification can add space. */
+/* A line's measurements: its natural width, the slots between units
+ * where justification can add space, and its end compression. */
 typedef struct line_measure {
 	size_t visible_end;          /* characters after it are line-end spaces */
 	double natural;
 	size_t slots;
+	double end_squeeze;          /* given up by the line-end mark */
+	double end_shift;            /* of which taken on the mark's left */
 } line_measure;
 
 /* End of a line without its trailing spaces (they are not drawn). */
@@ -885,8 +1038,27 @@ visible_end_of(const lb_char *chars, const lb_line *line)
 	return end;
 }
 
-/* Walks the units of line to measure it, the compressed end included.
- * Scanning stops at line->end: units never cross a line boundary. */
+/* The unit at chars[i] of line: its neighbours are the line's visible
+ * characters (line-end spaces stand apart).  Units never cross a line
+ * boundary. */
+static unit
+line_unit(const lb_char *chars, const lb_line *line, size_t visible_end,
+          size_t i)
+{
+	return scan_unit(chars, line->start,
+	                 i < visible_end ? visible_end : line->end, i);
+}
+
+/* Whether the line's last mark gives up its blank: when that made the
+ * line fit, and on every justified line but the last, before any space
+ * is added between characters (typography.md §9). */
+static bool
+squeezes_end(const lb_line *line, const lb_params *p)
+{
+	return line->end_compressed || (p->justify && !line->last);
+}
+
+/* Walks the units of line to measure it, the compressed end included. */
 static line_measure
 measure_line(const lb_char *chars, const lb_line *line, const lb_params *p)
 {
@@ -895,20 +1067,33 @@ measure_line(const lb_char *chars, const lb_line *line, const lb_params *p)
 	size_t i = line->start;
 
 	while (i < m.visible_end) {
-		u = scan_unit(chars, line->end, i);
+		u = line_unit(chars, line, m.visible_end, i);
 		if (i > line->start) {
-			m.natural += unit_gap(prev.kind, prev.em, u.kind, u.em,
-			                      p->gap_em);
+			m.natural += unit_gap(&prev, &u, p->gap_em);
 			m.slots += is_stretch_slot(&prev, &u);
 		}
 		m.natural += u.width;
-		if (u.end == m.visible_end && line->end_compressed &&
-		    u.compressible)
-			m.natural -= u.width / 2;
+		if (u.end == m.visible_end && squeezes_end(line, p)) {
+			m.end_squeeze = u.end_squeeze;
+			m.end_shift = u.end_shift;
+			m.natural -= u.end_squeeze;
+		}
 		prev = u;
 		i = u.end;
 	}
 	return m;
+}
+
+/* lb_line_end_squeeze:
+ * The right-hand part of what measure_line takes off at the line's end
+ * (lb_place has moved the mark left by the rest). */
+double
+lb_line_end_squeeze(const lb_char *chars, const lb_line *line,
+                    const lb_params *p)
+{
+	line_measure m = measure_line(chars, line, p);
+
+	return m.end_squeeze - m.end_shift;
 }
 
 /* Space added at each slot of a justified line, 0 when it is not
@@ -937,13 +1122,14 @@ lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
 	size_t i = line->start, j;
 
 	while (i < line->end) {
-		u = scan_unit(chars, line->end, i);
+		u = line_unit(chars, line, m.visible_end, i);
 		if (i > line->start) {
-			pos += unit_gap(prev.kind, prev.em, u.kind, u.em,
-			                p->gap_em);
+			pos += unit_gap(&prev, &u, p->gap_em);
 			if (u.start < m.visible_end && is_stretch_slot(&prev, &u))
 				pos += stretch;
 		}
+		if (u.end == m.visible_end)
+			pos -= m.end_shift;     /* a centred mark moves left */
 		/* Line-end spaces follow on unstretched; they are not drawn. */
 		for (j = u.start; j < u.end; j++) {
 			x[j - line->start] = pos;

@@ -10,6 +10,16 @@
  * character is pushed to the next line; justified lines spread the
  * remaining space between characters (never inside digit/Latin runs).
  * Han next to a digit or Latin letter gets a gap of gap_em (¼ em).
+ *
+ * Punctuation compression works on the blank a mark's glyph really has:
+ * the caller measures the ink (lb_set_ink), since fonts differ — AR PL
+ * UMing centres 。、 where GB-style fonts put them bottom-left.  Marks in
+ * a run (。” ）、) give up their blanks, so the run takes ½ em per mark,
+ * but two marks stay ½ em apart at least (”“ and ：“ take 1.5 em), so
+ * that no two glyphs share a spot; the last mark of a justified line (but
+ * the paragraph's last) gives
+ * up its outer blank before any space is added between characters, so
+ * right edges are flush.
  */
 #ifndef GK_LINEBREAK_H
 #define GK_LINEBREAK_H
@@ -24,6 +34,11 @@ typedef struct lb_char {
 	uint32_t cp;
 	double advance;              /* natural advance, pt */
 	double em;                   /* font size of this character, pt */
+	/* The blank a full-width mark may give up on each side, pt, from
+	 * lb_set_ink; while ink_known is false, the class decides as for a
+	 * GB-style font (closing marks: right half; opening: left half). */
+	double squeeze_left, squeeze_right;
+	bool ink_known;
 } lb_char;
 
 typedef struct lb_params {
@@ -42,16 +57,26 @@ typedef struct lb_line {
 	                                set when that let it fit */
 } lb_line;
 
+/* Sets c's squeeze from its glyph's ink, x_min..x_max in pt from the
+ * glyph origin (cp, advance and em already set): for a full-width mark
+ * with its ink in the left part the right blank may go (up to half the
+ * advance), in the right part the left blank, and for a centred mark a
+ * quarter of the advance on each side; other characters give up none. */
+void lb_set_ink(lb_char *c, double x_min, double x_max);
+
 /* Breaks chars into lines.  Returns the line count (>= 1 for n > 0) and an
  * arena array in *lines.  A unit wider than the line (a long number) gets
  * a line of its own and overflows; the caller may report that. */
 size_t lb_break(arena *a, const lb_char *chars, size_t n, const lb_params *p,
                 lb_line **lines);
 
-/* Breaks into as few lines as fit, with line widths as equal as possible
- * (a title); preferred[i] true marks a preferred break before chars[i],
- * taken when it keeps the lines reasonably balanced.  preferred may be
- * NULL. */
+/* Breaks into as few lines as fit, shaped as a title (GB/T 9704 7.2:
+ * 梯形 or 菱形): no line of only one or two characters, then the lines
+ * within a tolerance of each other, breaking at preferred places
+ * (preferred[i] true marks a break before chars[i], e.g. between the
+ * phrases a title is built from; may be NULL), each line no longer than
+ * the one above (or longest in the middle, from three lines), and
+ * finally as balanced as possible. */
 size_t lb_break_balanced(arena *a, const lb_char *chars, size_t n,
                          const lb_params *p, const bool *preferred,
                          lb_line **lines);
@@ -62,6 +87,13 @@ size_t lb_break_balanced(arena *a, const lb_char *chars, size_t n,
  * (lb_is_space). */
 void lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
               bool first_line, double *x);
+
+/* What the line's last mark gives up on its right at the line end as
+ * placed (0 when nothing): its frame ends that much before its advance
+ * does.  (A centred mark also gives up its left quarter: lb_place moves
+ * it left by that.) */
+double lb_line_end_squeeze(const lb_char *chars, const lb_line *line,
+                           const lb_params *p);
 
 /* Width a line occupies once placed (for centring and right alignment),
  * the first-line indent included; natural_width excludes it. */
@@ -74,6 +106,7 @@ bool lb_is_space(uint32_t cp);
 bool lb_is_digit_or_latin(uint32_t cp);
 bool lb_no_line_start(uint32_t cp);   /* 行首禁则 */
 bool lb_no_line_end(uint32_t cp);     /* 行尾禁则 */
+bool lb_is_bracket_or_stop(uint32_t cp); /* a mark lb_set_ink measures */
 
 /* Returns text with the spaces between a Han character (or full-width
  * punctuation) and a digit or Latin letter removed, runs of white space

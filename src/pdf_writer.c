@@ -6,9 +6,13 @@
  * outline, Info, XMP, /ID, the output intent and attached files are built
  * here, because libharu's own versions are wrong or missing for PDF/A and
  * for CJK text (spec/libharu.md): each font is subset with HarfBuzz and
- * embedded as a Type0 / CIDFontType2 font whose CIDs are the subset's glyph
- * ids, so characters above U+FFFF draw like any other.  One HPDF_Doc per
- * call and no mutable globals: documents can be written in parallel.
+ * embedded as a Type0 font, so characters above U+FFFF draw like any
+ * other.  A TrueType subset becomes a CIDFontType2 whose CIDs are its
+ * glyph ids; a CFF subset (Noto CJK, Fandol) becomes a CIDFontType0 with
+ * its bare CFF table as FontFile3 /CIDFontType0C, and its CIDs are those
+ * of the subset's charset (archive.md 1.3: not the glyph ids for Fandol).
+ * One HPDF_Doc per call and no mutable globals: documents can be written
+ * in parallel.
  */
 #include "pdf_writer.h"
 
@@ -33,6 +37,7 @@
 #include <hpdf_streams.h>
 
 #include "arena.h"
+#include "cff.h"
 #include "utf8.h"
 
 #define SRGB_PROFILE_PATH "/usr/share/color/icc/sRGB.icc"
@@ -50,7 +55,7 @@ typedef struct haru_error {
 } haru_error;
 
 /* How a font's outlines are stored, which decides how it is embedded
- * (program_embedding); CFF is refused until FontFile3 subsetting exists. */
+ * (program_embedding).  CFF2 (variable fonts) is refused. */
 typedef enum program_kind {
 	PROGRAM_TRUETYPE,
 	PROGRAM_CFF
@@ -64,15 +69,22 @@ typedef struct font_metrics {
 } font_metrics;
 
 /* A subset font program and what its PDF dictionaries say about it.
- * CID n is glyph n of the subset (/CIDToGIDMap /Identity). */
+ * The per-glyph arrays are indexed by the subset's glyph id; a TrueType
+ * glyph's CID is its glyph id (/CIDToGIDMap /Identity), a CFF glyph's CID
+ * comes from the subset's charset. */
 typedef struct font_program {
 	program_kind kind;
-	hb_blob_t *data;
+	hb_blob_t *data;         /* the sfnt (TrueType) or bare CFF table */
 	unsigned glyph_count;
-	int *widths;             /* per CID: floor(advance * 1000 / unitsPerEm) */
-	uint32_t *unicode_of_cid;/* per CID: the character it shows, 0 if none */
+	int *widths;             /* per glyph: floor(advance * 1000 / unitsPerEm) */
+	uint32_t *unicode_of_glyph; /* per glyph: the character it shows, 0 if none */
+	uint32_t *cid_of_glyph;  /* per glyph: its CID */
+	unsigned *by_cid;        /* the glyphs in ascending CID order */
+	unsigned cid_limit;      /* highest CID + 1 */
 	int default_width;       /* /DW: the most common width of drawn CIDs */
 	char base_font[128];     /* subset tag + '+' + PostScript name */
+	char registry[CFF_NAME_MAX], ordering[CFF_NAME_MAX];  /* CIDSystemInfo */
+	int supplement;
 	font_metrics metrics;
 } font_program;
 
@@ -80,7 +92,7 @@ typedef struct font_program {
 typedef struct embedded_font {
 	size_t canonical;        /* first doc->fonts entry with the same file+face */
 	hb_set_t *code_points;   /* characters drawn with it (canonical only) */
-	hb_map_t *cid_of;        /* code point -> CID */
+	hb_map_t *cid_of;        /* code point -> subset glyph, then CID */
 	font_program program;
 	HPDF_Dict dict;          /* the Type0 font */
 	char resource[24];       /* its name in page resources: F1, F2, ... */
@@ -125,8 +137,8 @@ static const char *const info_keys[INFO_FIELD_COUNT] = {
 	"Title", "Author", "Subject", "Keywords", "Creator"
 };
 
-/* The PDF objects each program kind is embedded as.  A CFF program will
- * be CIDFontType0 + FontFile3 /CIDFontType0C, with CIDs from its charset. */
+/* The PDF objects each program kind is embedded as: a CFF program is a
+ * CIDFontType0 with FontFile3 /CIDFontType0C, which takes no CIDToGIDMap. */
 static const struct {
 	const char *cid_font_subtype;
 	const char *font_file_key;
@@ -532,8 +544,8 @@ face_has_table(hb_face_t *face, hb_tag_t tag)
 	return present;
 }
 
-/* Classifies the face's outlines into a program kind; false (after an
- * error) for CFF, which needs FontFile3 embedding, and for no outlines. */
+/* Classifies the face's outlines into a program kind: glyf is TrueType,
+ * 'CFF ' is CFF; false (after an error) for CFF2 and for no outlines. */
 static bool
 find_program_kind(writer *w, hb_face_t *face, const page_font *source,
                   program_kind *kind)
@@ -542,16 +554,17 @@ find_program_kind(writer *w, hb_face_t *face, const page_font *source,
 		*kind = PROGRAM_TRUETYPE;
 		return true;
 	}
-	if (face_has_table(face, HB_TAG('C','F','F',' ')) ||
-	    face_has_table(face, HB_TAG('C','F','F','2'))) {
+	if (face_has_table(face, HB_TAG('C','F','F',' '))) {
 		*kind = PROGRAM_CFF;
-		writer_error(w, "font %s (face %d) has CFF outlines; this PDF "
-		             "writer embeds only TrueType (glyf) fonts yet",
-		             source->path, source->face_index);
-		return false;
+		return true;
 	}
-	writer_error(w, "font %s (face %d) has no TrueType outlines",
-	             source->path, source->face_index);
+	if (face_has_table(face, HB_TAG('C','F','F','2')))
+		writer_error(w, "font %s (face %d) has CFF2 (variable) outlines, "
+		             "which PDF/A-1 cannot embed", source->path,
+		             source->face_index);
+	else
+		writer_error(w, "font %s (face %d) has neither TrueType nor CFF "
+		             "outlines", source->path, source->face_index);
 	return false;
 }
 
@@ -696,30 +709,32 @@ subset_input(const embedded_font *f)
 	dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (i = 0; i < sizeof(unneeded_tables) / sizeof(unneeded_tables[0]); i++)
 		hb_set_add(dropped, unneeded_tables[i]);
-	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
 	return input;
 }
 
-/* Records each character's CID (its glyph id in the subset) and, per CID,
- * the lowest character shown with it, for the ToUnicode CMap. */
+/* Records each character's glyph in the subset (assign_cids turns it
+ * into a CID) and, per glyph, the lowest character shown with it, for
+ * the ToUnicode CMap. */
 static bool
 map_characters(writer *w, embedded_font *f, hb_subset_plan_t *plan)
 {
 	const hb_map_t *to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
 	const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, cid;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
 
 	f->cid_of = hb_map_create();
 	while (hb_set_next(f->code_points, &cp)) {
-		cid = hb_map_get(to_new, hb_map_get(to_old, cp));
-		if (cid == HB_MAP_VALUE_INVALID || cid >= f->program.glyph_count) {
+		glyph = hb_map_get(to_new, hb_map_get(to_old, cp));
+		if (glyph == HB_MAP_VALUE_INVALID ||
+		    glyph >= f->program.glyph_count) {
 			writer_error(w, "PDF writer: HarfBuzz dropped the glyph of "
 			             "U+%04X from a font subset", (unsigned)cp);
 			return false;
 		}
-		hb_map_set(f->cid_of, cp, cid);
-		if (f->program.unicode_of_cid[cid] == 0)
-			f->program.unicode_of_cid[cid] = cp;
+		hb_map_set(f->cid_of, cp, glyph);
+		if (f->program.unicode_of_glyph[glyph] == 0)
+			f->program.unicode_of_glyph[glyph] = cp;
 	}
 	return hb_map_allocation_successful(f->cid_of);
 }
@@ -743,7 +758,7 @@ most_common_width(writer *w, const font_program *p)
 	int best = 1000;
 
 	for (i = 0; i < p->glyph_count; i++)
-		if (p->unicode_of_cid[i] != 0)
+		if (p->unicode_of_glyph[i] != 0)
 			sorted[n++] = p->widths[i];
 	qsort(sorted, n, sizeof(int), compare_ints);
 	for (i = 0; i < n; i += run) {
@@ -766,12 +781,13 @@ measure_widths(writer *w, font_program *p, hb_font_t *font,
 	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
 	unsigned upem = hb_face_get_upem(hb_font_get_face(font));
 	hb_position_t advance;
-	unsigned cid;
+	unsigned glyph;
 
 	p->widths = arena_calloc(w->mem, p->glyph_count, sizeof(int));
-	for (cid = 0; cid < p->glyph_count; cid++) {
-		advance = hb_font_get_glyph_h_advance(font, hb_map_get(to_old, cid));
-		p->widths[cid] = per_mille(advance, upem);
+	for (glyph = 0; glyph < p->glyph_count; glyph++) {
+		advance = hb_font_get_glyph_h_advance(font,
+		                                      hb_map_get(to_old, glyph));
+		p->widths[glyph] = per_mille(advance, upem);
 	}
 }
 
@@ -817,6 +833,69 @@ name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
 	snprintf(p->base_font + 6, sizeof(p->base_font) - 6, "+%s", name);
 }
 
+/* Reads the CIDs of a CFF subset from its charset, with its ROS for the
+ * CIDSystemInfo; false (after an error) when the program disagrees with
+ * the plan, which would draw the wrong glyphs. */
+static bool
+read_cff_cids(writer *w, font_program *p)
+{
+	unsigned length, g;
+	const char *data = hb_blob_get_data(p->data, &length);
+	const char *why;
+	cff_info info;
+
+	if (!cff_read(w->mem, (const unsigned char *)data, length, &info, &why) ||
+	    info.glyph_count != p->glyph_count) {
+		writer_error(w, "PDF writer: the CFF subset of %s cannot be "
+		             "embedded: %s", p->base_font,
+		             info.glyph_count != p->glyph_count && info.glyph_count
+		             ? "its glyph count differs from the plan's" : why);
+		return false;
+	}
+	for (g = 0; g < p->glyph_count; g++)
+		p->cid_of_glyph[g] = info.cid_of_glyph[g];
+	snprintf(p->registry, sizeof(p->registry), "%s", info.registry);
+	snprintf(p->ordering, sizeof(p->ordering), "%s", info.ordering);
+	p->supplement = info.supplement;
+	return true;
+}
+
+/* Orders glyph ids by CID (for sort_by_cid; CIDs are distinct). */
+static int
+compare_by_cid(const void *a, const void *b, void *cids)
+{
+	uint32_t x = ((const uint32_t *)cids)[*(const unsigned *)a];
+	uint32_t y = ((const uint32_t *)cids)[*(const unsigned *)b];
+
+	return (x > y) - (x < y);
+}
+
+/* Gives every glyph its CID (its own id for TrueType, the charset's for
+ * CFF), lists the glyphs in CID order for /W, ToUnicode and /CIDSet, and
+ * turns the character map from glyphs into CIDs. */
+static bool
+assign_cids(writer *w, embedded_font *f)
+{
+	font_program *p = &f->program;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+	unsigned g;
+
+	p->cid_of_glyph = arena_calloc(w->mem, p->glyph_count, sizeof(uint32_t));
+	p->by_cid = arena_calloc(w->mem, p->glyph_count, sizeof(unsigned));
+	for (g = 0; g < p->glyph_count; g++)
+		p->cid_of_glyph[g] = p->by_cid[g] = g;
+	snprintf(p->registry, sizeof(p->registry), "Adobe");
+	snprintf(p->ordering, sizeof(p->ordering), "Identity");
+	if (p->kind == PROGRAM_CFF && !read_cff_cids(w, p))
+		return false;
+	qsort_r(p->by_cid, p->glyph_count, sizeof(unsigned), compare_by_cid,
+	        p->cid_of_glyph);
+	p->cid_limit = p->cid_of_glyph[p->by_cid[p->glyph_count - 1]] + 1;
+	while (hb_set_next(f->code_points, &cp))
+		hb_map_set(f->cid_of, cp, p->cid_of_glyph[hb_map_get(f->cid_of, cp)]);
+	return hb_map_allocation_successful(f->cid_of);
+}
+
 /* Plans the subset, takes every mapping and measure it needs, then
  * builds the program itself.  The plan numbers glyphs by old glyph id. */
 static bool
@@ -834,8 +913,9 @@ subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
 		return false;
 	f->program.glyph_count =
 	    hb_map_get_population(hb_subset_plan_new_to_old_glyph_mapping(plan));
-	f->program.unicode_of_cid = arena_calloc(w->mem, f->program.glyph_count,
-	                                         sizeof(uint32_t));
+	f->program.unicode_of_glyph = arena_calloc(w->mem,
+	                                           f->program.glyph_count,
+	                                           sizeof(uint32_t));
 	ok = f->program.glyph_count > 0 && map_characters(w, f, plan);
 	if (ok) {
 		measure_widths(w, &f->program, font, plan);
@@ -844,10 +924,13 @@ subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
 		ok = subset != NULL;
 	}
 	if (ok)
-		f->program.data = hb_face_reference_blob(subset);
+		f->program.data = f->program.kind == PROGRAM_CFF
+		    ? hb_face_reference_table(subset, HB_TAG('C','F','F',' '))
+		    : hb_face_reference_blob(subset);
 	hb_face_destroy(subset);
 	hb_subset_plan_destroy(plan);
-	return ok && hb_blob_get_length(f->program.data) > 0;
+	return ok && hb_blob_get_length(f->program.data) > 0 &&
+	       assign_cids(w, f);
 }
 
 /* Produces the subset program of one used font with everything its PDF
@@ -906,11 +989,12 @@ group_cmap_entries(writer *w, const font_program *p, cmap_entry **out)
 {
 	cmap_entry *e = arena_calloc(w->mem, p->glyph_count, sizeof(*e));
 	cmap_entry *last;
-	size_t n = 0;
+	size_t n = 0, i;
 	uint32_t cid, u;
 
-	for (cid = 0; cid < p->glyph_count; cid++) {
-		u = p->unicode_of_cid[cid];
+	for (i = 0; i < p->glyph_count; i++) {
+		cid = p->cid_of_glyph[p->by_cid[i]];
+		u = p->unicode_of_glyph[p->by_cid[i]];
 		if (u == 0)
 			continue;
 		last = n > 0 ? &e[n - 1] : NULL;
@@ -1000,16 +1084,18 @@ to_unicode_stream(writer *w, const font_program *p)
 }
 
 /* /CIDSet (PDF/A 6.3.5): one bit per CID, most significant bit first,
- * set for every glyph the subset program holds. */
+ * set for the CID of every glyph the subset program holds. */
 static HPDF_Dict
 cid_set_stream(writer *w, const font_program *p)
 {
-	size_t size = (p->glyph_count + 7) / 8;
+	size_t size = (p->cid_limit + 7) / 8;
 	HPDF_BYTE *bits = arena_alloc(w->mem, size);
-	unsigned cid;
+	unsigned g, cid;
 
-	for (cid = 0; cid < p->glyph_count; cid++)
+	for (g = 0; g < p->glyph_count; g++) {
+		cid = p->cid_of_glyph[g];
 		bits[cid >> 3] |= (HPDF_BYTE)(0x80u >> (cid & 7));
+	}
 	return new_stream(w, bits, size, true);
 }
 
@@ -1069,11 +1155,15 @@ font_descriptor(writer *w, const font_program *p)
 	return fd;
 }
 
-/* True when CID cid starts a new "first [w ...]" group of /W. */
+/* True when the i-th glyph in CID order starts a new "first [w ...]"
+ * group of /W: its CID does not follow the previous group member's. */
 static bool
-starts_width_group(const font_program *p, unsigned cid, size_t group_size)
+starts_width_group(const font_program *p, size_t i, size_t group_size)
 {
-	return cid == 0 || p->widths[cid - 1] == p->default_width ||
+	unsigned prev = i > 0 ? p->by_cid[i - 1] : 0;
+
+	return i == 0 || p->widths[prev] == p->default_width ||
+	       p->cid_of_glyph[prev] + 1 != p->cid_of_glyph[p->by_cid[i]] ||
 	       group_size >= WIDTH_GROUP_MAX;
 }
 
@@ -1084,27 +1174,30 @@ width_array(writer *w, const font_program *p)
 {
 	HPDF_MMgr mmgr = w->pdf->mmgr;
 	HPDF_Array widths = HPDF_Array_New(mmgr), group = NULL;
-	size_t group_size = 0;
-	unsigned cid;
+	size_t group_size = 0, i;
+	unsigned g, cid;
 
-	for (cid = 0; widths != NULL && cid < p->glyph_count; cid++) {
-		if (p->widths[cid] == p->default_width)
+	for (i = 0; widths != NULL && i < p->glyph_count; i++) {
+		g = p->by_cid[i];
+		cid = p->cid_of_glyph[g];
+		if (p->widths[g] == p->default_width)
 			continue;
-		if (group == NULL || starts_width_group(p, cid, group_size)) {
+		if (group == NULL || starts_width_group(p, i, group_size)) {
 			HPDF_Array_AddNumber(widths, (HPDF_INT32)cid);
 			group = HPDF_Array_New(mmgr);
 			if (HPDF_Array_Add(widths, group) != HPDF_OK)
 				return NULL;
 			group_size = 0;
 		}
-		HPDF_Array_AddNumber(group, p->widths[cid]);
+		HPDF_Array_AddNumber(group, p->widths[g]);
 		group_size++;
 	}
 	return widths;
 }
 
-/* The CIDFont dictionary: Identity ordering and, for TrueType, an
- * Identity CIDToGIDMap (CIDs are glyph ids); widths as /DW + exceptions. */
+/* The CIDFont dictionary: the program's ROS (Adobe-Identity-0 for
+ * TrueType, the CFF's own, e.g. Adobe-GB1-5 for Fandol) and, for
+ * TrueType, an Identity CIDToGIDMap; widths as /DW + exceptions. */
 static HPDF_Dict
 cid_font_dict(writer *w, const font_program *p)
 {
@@ -1113,9 +1206,11 @@ cid_font_dict(writer *w, const font_program *p)
 
 	if (cid_font == NULL || info == NULL)
 		return NULL;
-	HPDF_Dict_Add(info, "Registry", HPDF_String_New(w->pdf->mmgr, "Adobe", NULL));
-	HPDF_Dict_Add(info, "Ordering", HPDF_String_New(w->pdf->mmgr, "Identity", NULL));
-	HPDF_Dict_AddNumber(info, "Supplement", 0);
+	HPDF_Dict_Add(info, "Registry",
+	              HPDF_String_New(w->pdf->mmgr, p->registry, NULL));
+	HPDF_Dict_Add(info, "Ordering",
+	              HPDF_String_New(w->pdf->mmgr, p->ordering, NULL));
+	HPDF_Dict_AddNumber(info, "Supplement", p->supplement);
 	HPDF_Dict_AddName(cid_font, "Type", "Font");
 	HPDF_Dict_AddName(cid_font, "Subtype",
 	                  program_embedding[p->kind].cid_font_subtype);
@@ -1152,8 +1247,8 @@ embed_font(writer *w, size_t index)
 	return haru_ok(w, HPDF_OK, "embed a font");
 }
 
-/* Embeds every prepared font (only TrueType programs exist so far; a CFF
- * program would get CIDFontType0 + FontFile3 here). */
+/* Embeds every prepared font, TrueType and CFF alike (the program kind
+ * picks the dictionaries' subtypes). */
 static bool
 embed_fonts(writer *w)
 {

@@ -5,9 +5,11 @@
  * libharu serves as the object, stream and cross-reference writer; fonts
  * and content streams are written here.  Every font is subset with
  * HarfBuzz to the characters the document draws and embedded as a Type0
- * font whose CIDs are the subset's glyph ids (so characters above U+FFFF
- * print and extract too), with /W, /CIDSet, /CapHeight and a ToUnicode
- * CMap.  Every PDF carries Info metadata, dates from pdf_metadata (never
+ * font (so characters above U+FFFF print and extract too): TrueType as a
+ * CIDFontType2 whose CIDs are the subset's glyph ids, CFF (also a face of
+ * a .ttc collection) as a CIDFontType0 with FontFile3 /CIDFontType0C whose
+ * CIDs are those of the subset's charset; each with /W, /CIDSet,
+ * /CapHeight and a ToUnicode CMap.  Every PDF carries Info metadata, dates from pdf_metadata (never
  * the clock), an /ID hashed from the inputs, and bookmarks; PDF/A-1b and
  * PDF/A-3b add XMP, the sRGB output intent and associated files.  The
  * same pages and metadata give the same bytes.
@@ -67,8 +69,8 @@ typedef struct pdf_metadata {
 /* Writes doc as a PDF into a malloc'd buffer (*out, *out_size; the caller
  * frees it).  Returns false after diagnostics on any failure, with *out
  * NULL.  Errors include: a character the run's font has no glyph for, an
- * unreadable font file or face index, a CFF-based font (only glyf outlines
- * can be embedded yet), and attachments asked of PDF/A-1b.  meta may be
+ * unreadable font file or face index, a font with neither glyf nor CFF
+ * outlines (CFF2 included), and attachments asked of PDF/A-1b.  meta may be
  * NULL; its NULL fields are left out.  Safe to call from several threads
  * at once. */
 bool pdf_write(const pages *doc, const pdf_metadata *meta,

@@ -12,9 +12,10 @@
 #include "utf8.h"
 
 /* fonts_tried:
- * The families of every usable face of role's chain, in chain order. */
+ * The families of every usable face of role's chain that cp was looked
+ * up in (latin faces only for Latin characters), in chain order. */
 static const char *
-fonts_tried(arena *a, const font_set *set, size_t role)
+fonts_tried(arena *a, const font_set *set, size_t role, uint32_t cp)
 {
 	size_t k, n = font_set_chain_length(set, role);
 	const char *list = "";
@@ -22,7 +23,7 @@ fonts_tried(arena *a, const font_set *set, size_t role)
 	for (k = 0; k < n; k++) {
 		const font_face *f = font_set_chain_face(set, role, k);
 
-		if (f != NULL)
+		if (f != NULL && (!f->latin_only || font_is_latin(cp)))
 			list = arena_printf(a, "%s%s%s", list, *list ? ", " : "",
 			                    f->family);
 	}
@@ -42,7 +43,7 @@ report_missing(arena *a, const font_set *set, size_t role, uint32_t cp,
 	diag_error(diag, pos, "%s: character '%.*s' (U+%04X) is not in any "
 	           "font of role %s (tried %s)", context, (int)len, chr,
 	           (unsigned)cp, first != NULL ? first->role : "?",
-	           fonts_tried(a, set, role));
+	           fonts_tried(a, set, role, cp));
 }
 
 /* Whether cp already appeared earlier in chars, so that a missing character
@@ -54,6 +55,20 @@ seen_before(const lb_char *chars, size_t n, uint32_t cp)
 		if (chars[i].cp == cp)
 			return true;
 	return false;
+}
+
+/* measure_ink:
+ * Tells the line breaker where a mark's ink lies in face, so that it
+ * compresses the side that is blank (UMing centres 。、, most fonts
+ * put them bottom-left). */
+static void
+measure_ink(const font_face *face, lb_char *c)
+{
+	int x0, y0, x1, y1;
+
+	if (lb_is_bracket_or_stop(c->cp) &&
+	    font_ink_box(face, c->cp, &x0, &y0, &x1, &y1))
+		lb_set_ink(c, x0 * c->em / 1000.0, x1 * c->em / 1000.0);
 }
 
 /* measure_char:
@@ -69,11 +84,14 @@ measure_char(font_usage *fonts, int role, uint32_t cp, source_pos pos,
 	                                cp, &face);
 	int advance = at >= 0 ? font_advance(face, cp) : 1000;
 
-	if (at > 0)
+	/* a role's latin face is chosen, not fallen back to */
+	if (at > 0 && !face->latin_only)
 		font_usage_fallback(fonts, (size_t)role, (size_t)at, cp, pos);
 	out->chars[k].cp = cp;
 	out->chars[k].advance = advance * out->size / 1000.0;
 	out->chars[k].em = out->size;
+	if (at >= 0)
+		measure_ink(face, &out->chars[k]);
 	out->fonts[k] = font_usage_page_font(fonts, (size_t)role,
 	                                     at >= 0 ? (size_t)at : 0);
 	return at >= 0;

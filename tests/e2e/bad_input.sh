@@ -37,7 +37,7 @@ bad_case "invalid UTF-8" "in.yaml:1:1: error: .*UTF-8"
 # a character no font of the role has (Tangut): named with its code point,
 # its position and every font tried
 sed 's/^  其他需要报告的事项: 无/  其他需要报告的事项: 无。𗀀/' "$sample" > "$tmp/case.yaml"
-bad_case "character missing from every font" "in.yaml:[0-9]+:[0-9]+: error: paragraph: character '𗀀' \(U\+17000\) is not in any font of role body \(tried AR PL SungtiL GB, AR PL UMing CN, LXGW WenKai, WenQuanYi Zen Hei\)$"
+bad_case "character missing from every font" "in.yaml:[0-9]+:[0-9]+: error: paragraph: character '𗀀' \(U\+17000\) is not in any font of role body \(tried FandolFang, AR PL SungtiL GB, AR PL UMing CN, Noto Serif CJK SC, LXGW WenKai, WenQuanYi Zen Hei\)$"
 
 # fallback_case NAME CHAR NOTE_REGEX: a character the body font lacks but a
 # later face of its chain has renders (exit 0) with one note, and extracts.
@@ -58,17 +58,17 @@ fallback_case() {
 			"extracted: $(grep -s '无。' "$dir/out.txt")"
 	fi
 }
-fallback_case "Extension A only WenQuanYi Zen Hei has" "㐀" \
-	"role body: 㐀 \\(U\\+3400\\) is not in AR PL SungtiL GB; set in WenQuanYi Zen Hei"
-fallback_case "Extension B only LXGW WenKai has" "𠮷" \
-	"role body: 𠮷 \\(U\\+20BB7\\) is not in AR PL SungtiL GB; set in LXGW WenKai"
+fallback_case "Extension A from Noto Serif CJK SC" "㐀" \
+	"role body: 㐀 \\(U\\+3400\\) is not in FandolFang; set in Noto Serif CJK SC"
+fallback_case "Extension B from Noto Serif CJK SC" "𠮷" \
+	"role body: 𠮷 \\(U\\+20BB7\\) is not in FandolFang; set in Noto Serif CJK SC"
 
 # the Extension B sample: both names print, each note once
 extb=$tmp/extension-b.pdf
 "$gk" render "$root/samples/extension-b.yaml" -o "$extb" 2>"$tmp/extb.err"
 status=$?
 if [ "$status" -eq 0 ] && [ "$(wc -l < "$tmp/extb.err")" -eq 1 ] &&
-	grep -q "samples/extension-b.yaml:34:7: note: role body: 𠮷 (U+20BB7), 昇 (U+6607) are not in AR PL SungtiL GB; set in LXGW WenKai (𠮷), AR PL UMing CN (昇)$" "$tmp/extb.err" &&
+	grep -q "samples/extension-b.yaml:34:7: note: role body: 𠮷 (U+20BB7), 昇 (U+6607) are not in FandolFang; set in Noto Serif CJK SC (𠮷), AR PL UMing CN (昇)$" "$tmp/extb.err" &&
 	pdftotext "$extb" - 2>/dev/null | strip_ws | grep -q '含新设立的𠮷祥社区、昇平社区'; then
 	pass "samples/extension-b.yaml renders 𠮷祥社区 and 昇平社区 with one note"
 else

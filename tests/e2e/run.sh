@@ -157,6 +157,9 @@ check "--help" "$gk" --help
 # --- archive: PDF/A, attached sources, extract, metadata, dates, outline -----
 . "$here/archive.sh"
 
+# --- fonts: CFF embedding, punctuation by ink, fallback, the A3 layout -------
+. "$here/fonts.sh"
+
 # --- atomic output: killed renders leave nothing, the old file or a whole PDF --
 . "$here/atomic.sh"
 

@@ -143,16 +143,16 @@ has_stretch_slot(const lb_char *chars, size_t start, size_t visible_end)
 	return false;
 }
 
-/* The x where the line's ink ends: after its last visible character,
- * half of it gone when the line end is compressed. */
+/* The x where the line ends: after its last visible character, less
+ * the blank a line-end mark gives up. */
 static double
-line_end_x(const lb_char *chars, const lb_line *line, const double *x,
-           size_t visible_end)
+line_end_x(const lb_char *chars, const lb_line *line, const lb_params *p,
+           const double *x, size_t visible_end)
 {
 	const lb_char *c = &chars[visible_end - 1];
-	double end = x[visible_end - 1 - line->start] + c->advance;
 
-	return line->end_compressed ? end - c->advance / 2 : end;
+	return x[visible_end - 1 - line->start] + c->advance -
+	       lb_line_end_squeeze(chars, line, p);
 }
 
 /* Places one line and checks its x offsets: from the indent, never
@@ -175,7 +175,7 @@ check_place(arena *a, const lb_char *chars, const lb_line *line, size_t j,
 		visible_end--;
 	if (visible_end == line->start)
 		return;
-	end = line_end_x(chars, line, x, visible_end);
+	end = line_end_x(chars, line, p, x, visible_end);
 	if (fabs(end - lb_line_width(chars, line, p, j == 0)) > EPS * (1 + end))
 		violated("lb_line_width disagrees with lb_place", j);
 	if (p->justify && !line->last &&

@@ -547,6 +547,184 @@ class TrueType:
 
 
 # --------------------------------------------------------------------------
+# CFF reader (FontFile3 /CIDFontType0C): glyph count, the charset's CIDs
+# (CID-keyed fonts; a name-keyed font's CIDs are its glyph indices), which
+# glyphs have outlines, and each glyph's advance from its charstring
+
+CFF_STACK_CLEARING = {1, 3, 4, 14, 18, 19, 20, 21, 22, 23}
+
+
+def cff_index(data, pos):
+    """(list of (start, end) entries, position after the INDEX)."""
+    count = struct.unpack(">H", data[pos:pos + 2])[0]
+    if count == 0:
+        return [], pos + 2
+    osz = data[pos + 2]
+    offs = [int.from_bytes(data[pos + 3 + i * osz:pos + 3 + (i + 1) * osz], "big") for i in range(count + 1)]
+    base = pos + 3 + (count + 1) * osz - 1
+    if offs[-1] < 1 or base + offs[-1] > len(data):
+        raise ValueError("INDEX past the end")
+    return [(base + offs[i], base + offs[i + 1]) for i in range(count)], base + offs[-1]
+
+
+def cff_dict(data, start, end):
+    """{operator: [operands]} of a DICT (reals read as floats)."""
+    out, ops, p = {}, [], start
+    while p < end:
+        b = data[p]
+        if b <= 21:
+            op = b
+            p += 1
+            if b == 12:
+                op = 1200 + data[p]
+                p += 1
+            out[op], ops = ops, []
+        elif b == 28:
+            ops.append(struct.unpack(">h", data[p + 1:p + 3])[0]); p += 3
+        elif b == 29:
+            ops.append(struct.unpack(">i", data[p + 1:p + 5])[0]); p += 5
+        elif b == 30:
+            text, p = "", p + 1
+            while True:
+                nib = (data[p] >> 4, data[p] & 15)
+                p += 1
+                for n in nib:
+                    if n == 15:
+                        break
+                    text += "0123456789.EE?-"[n] + ("-" if n == 12 else "")
+                if 15 in nib:
+                    break
+            try:
+                ops.append(float(text))
+            except ValueError:
+                ops.append(0.0)
+        elif 32 <= b <= 246:
+            ops.append(b - 139); p += 1
+        elif 247 <= b <= 250:
+            ops.append((b - 247) * 256 + data[p + 1] + 108); p += 2
+        elif 251 <= b <= 254:
+            ops.append(-(b - 251) * 256 - data[p + 1] - 108); p += 2
+        else:
+            raise ValueError("bad DICT byte %d" % b)
+    return out
+
+
+def subr_bias(n):
+    return 107 if n < 1240 else 1131 if n < 33900 else 32768
+
+
+class CFF:
+    def __init__(self, data):
+        if len(data) < 4 or data[0] != 1:
+            raise ValueError("not CFF version 1")
+        _, pos = cff_index(data, data[2])
+        tops, pos = cff_index(data, pos)
+        _, pos = cff_index(data, pos)                     # strings
+        gsubrs, _ = cff_index(data, pos)
+        top = cff_dict(data, *tops[0])
+        self.data, self.gsubrs = data, gsubrs
+        self.charstrings, _ = cff_index(data, top[17][0])
+        self.num_glyphs = len(self.charstrings)
+        self.cid_keyed = 1230 in top
+        self.ros = top.get(1230)
+        matrix = top.get(1207, [0.001])
+        self.scale = matrix[0] * 1000
+        self.cids = self.read_charset(top.get(15, [0])[0]) if self.cid_keyed else list(range(self.num_glyphs))
+        self.gid = {c: g for g, c in enumerate(self.cids)}
+        self.privates = self.read_privates(top)
+
+    def read_charset(self, off):
+        d, n, cids = self.data, self.num_glyphs, [0]
+        fmt, p = d[off], off + 1
+        while len(cids) < n:
+            if fmt == 0:
+                cids.append(struct.unpack(">H", d[p:p + 2])[0]); p += 2
+            else:
+                first = struct.unpack(">H", d[p:p + 2])[0]
+                left = d[p + 2] if fmt == 1 else struct.unpack(">H", d[p + 2:p + 4])[0]
+                p += 3 if fmt == 1 else 4
+                cids.extend(range(first, first + left + 1))
+        return cids[:n]
+
+    def private(self, fdict):
+        size, off = fdict.get(18, [0, 0])
+        pd = cff_dict(self.data, off, off + size) if size else {}
+        subrs = cff_index(self.data, off + pd[19][0])[0] if 19 in pd else []
+        return pd.get(20, [0])[0], pd.get(21, [0])[0], subrs
+
+    def read_privates(self, top):
+        """Per glyph: (defaultWidthX, nominalWidthX, local subrs)."""
+        if 1236 not in top:
+            return [self.private(top)] * self.num_glyphs
+        fds = [self.private(cff_dict(self.data, a, b)) for a, b in cff_index(self.data, top[1236][0])[0]]
+        d, p = self.data, top[1237][0]
+        if d[p] == 0:
+            return [fds[d[p + 1 + g]] for g in range(self.num_glyphs)]
+        nr, p = struct.unpack(">H", d[p + 1:p + 3])[0], p + 3
+        sel = []
+        for i in range(nr):
+            first, fd = struct.unpack(">HB", d[p + 3 * i:p + 3 * i + 3])
+            nxt = struct.unpack(">H", d[p + 3 * i + 3:p + 3 * i + 5])[0]
+            sel.extend([fds[fd]] * (nxt - first))
+        return sel[:self.num_glyphs]
+
+    def has_outline(self, gid):
+        a, b = self.charstrings[gid]
+        return b - a > 1            # more than a bare endchar
+
+    def gid_of(self, cid):
+        return self.gid.get(cid)
+
+    def width(self, gid):
+        dflt, nominal, subrs = self.privates[gid]
+        w = self.first_width(self.charstrings[gid], subrs, [], 0)
+        return (dflt if w is None else nominal + w) * self.scale
+
+    def first_width(self, span, subrs, stack, depth):
+        """The width operand before the first stack-clearing operator,
+        None if there is none; follows subroutine calls."""
+        d, (p, end) = self.data, span
+        while p < end:
+            b = d[p]
+            if b == 28:
+                stack.append(struct.unpack(">h", d[p + 1:p + 3])[0]); p += 3
+            elif b >= 32:
+                if b <= 246:
+                    stack.append(b - 139); p += 1
+                elif b <= 250:
+                    stack.append((b - 247) * 256 + d[p + 1] + 108); p += 2
+                elif b <= 254:
+                    stack.append(-(b - 251) * 256 - d[p + 1] - 108); p += 2
+                else:
+                    stack.append(struct.unpack(">i", d[p + 1:p + 5])[0] / 65536.0); p += 5
+            elif b in (10, 29) and depth < 10:
+                table = subrs if b == 10 else self.gsubrs
+                i = int(stack.pop()) + subr_bias(len(table))
+                r = self.first_width(table[i], subrs, stack, depth + 1)
+                if r is not False:
+                    return r
+                p += 1
+            elif b == 11:
+                return False                              # back to the caller
+            elif b in CFF_STACK_CLEARING:
+                extra = {4: 1, 22: 1, 21: 2, 14: 0}.get(b)
+                n = len(stack)
+                has = n % 2 == 1 if extra is None else (n > extra if b != 14 else n in (1, 5))
+                return stack[0] if has else None
+            else:
+                return None
+        return None
+
+
+def read_cff(ff, lab, r):
+    try:
+        return CFF(ff.read_bytes())
+    except (KeyError, struct.error, ValueError, IndexError, pikepdf.PdfError) as e:
+        r.fail("6.3.5-1", "%s: embedded CFF program cannot be read (%s)" % (lab, e.__class__.__name__))
+        return None
+
+
+# --------------------------------------------------------------------------
 # Content streams: fonts and codes used, colour spaces, operators, nesting
 
 class Usage:
@@ -1225,9 +1403,12 @@ def check_type0(fu, lab, r):
         if cid > 65535:
             r.fail("6.1.12-10", "%s: CID %d" % (lab, cid))
     tt = read_truetype(ff, lab, r) if ff is not None and kind == "/FontFile2" else None
-    if ff is not None and kind != "/FontFile2":
-        r.note("%s: %s program: glyph presence and widths not inspected (only TrueType is parsed)" % (lab, kind))
-    gid_of = cid_to_gid(cf, lab, r)
+    cff = ff is not None and kind == "/FontFile3" and name(ff.get("/Subtype")) == "/CIDFontType0C"
+    if cff:
+        tt = read_cff(ff, lab, r)
+    elif ff is not None and kind != "/FontFile2":
+        r.note("%s: %s program: glyph presence and widths not inspected (only TrueType and CFF are parsed)" % (lab, kind))
+    gid_of = (tt.gid_of if tt is not None else None) if cff else cid_to_gid(cf, lab, r)
     # 6.3.5-3 CIDSet
     subset = re.match(r"^/[A-Z]{6}\+", cbase)
     cidset = dget(fd, "/CIDSet")
@@ -1246,8 +1427,9 @@ def check_type0(fu, lab, r):
                 if absent:
                     r.fail("6.3.5-3", "%s: /CIDSet lists CID%s %s not in the font program" %
                            (lab, "s" if len(absent) > 1 else "", " ".join(map(str, absent[:12]))))
-                if tt.glyph_len is not None:
-                    present = present_cids(cf, tt, gid_of)
+                if cff or tt.glyph_len is not None:
+                    present = ({tt.cids[g] for g in range(tt.num_glyphs) if tt.has_outline(g)}
+                               if cff else present_cids(cf, tt, gid_of))
                     unlisted = sorted(present - bits - {0})
                     if unlisted:
                         r.fail("6.3.5-3" if r.part == 3 else "GK-3", "%s: /CIDSet omits CID%s %s present in the font program" %

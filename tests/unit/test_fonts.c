@@ -22,11 +22,17 @@
 #define GKAI "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
 #define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 #define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define NOTO_DIR "/usr/share/fonts/opentype/noto/"
+#define SERIF_BOLD NOTO_DIR "NotoSerifCJK-Bold.ttc"
+#define SERIF NOTO_DIR "NotoSerifCJK-Regular.ttc"
+#define SANS NOTO_DIR "NotoSansCJK-Regular.ttc"
+#define LIBERATION "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+#define SC 2                    /* face index of the SC face of a Noto .ttc */
 
 /* Characters of names outside GB2312, and two no installed face has. */
-#define CP_SHENG 0x6607u        /* 昇: GBK, in UMing CN */
-#define CP_EXT_A 0x3400u        /* 㐀: Extension A, only in WenQuanYi Zen Hei */
-#define CP_EXT_B 0x20BB7u       /* 𠮷: Extension B, only in LXGW WenKai */
+#define CP_SHENG 0x6607u        /* 昇: GBK, in UMing CN and Noto */
+#define CP_EXT_A 0x3400u        /* 㐀: Extension A, in Noto and Zen Hei */
+#define CP_EXT_B 0x20BB7u       /* 𠮷: Extension B, in Noto and LXGW WenKai */
 #define CP_TANGUT 0x17000u      /* 𗀀: Tangut, in no installed face */
 #define CP_PRIVATE 0xE000u      /* private use: only in the HK faces */
 
@@ -127,28 +133,6 @@ temp_data_remove(temp_data *t, const char *extra)
 	rmdir(t->dir);
 }
 
-/* family_installed:
- * Independent check through a fontconfig configuration of our own (the
- * global default one would outlive the test and look like a leak). */
-static bool
-family_installed(const char *family)
-{
-	FcConfig *config = FcInitLoadConfigAndFonts();
-	FcPattern *p = FcPatternCreate();
-	FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
-	FcFontSet *fs;
-	bool found;
-
-	FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)family);
-	fs = FcFontList(config, p, os);
-	found = fs != NULL && fs->nfont > 0;
-	FcFontSetDestroy(fs);
-	FcObjectSetDestroy(os);
-	FcPatternDestroy(p);
-	FcConfigDestroy(config);
-	return found;
-}
-
 /* resolve_real:
  * All six roles from the project's roles.yaml; fails the test on error. */
 static font_set *
@@ -180,9 +164,9 @@ test_resolves_all_roles(void **state)
 
 		assert_string_equal(f->role, all_roles[i]);
 		assert_true(file_exists(f->path));
-		assert_int_equal(f->outline, OUTLINE_TRUETYPE);
+		assert_int_not_equal(f->outline, OUTLINE_OTHER);
 		assert_true(font_file_outline(f->path, f->face_index, &outline, err_sink()));
-		assert_int_equal(outline, OUTLINE_TRUETYPE);
+		assert_int_equal(outline, f->outline);
 		assert_true(f->units_per_em > 0);
 		assert_non_null(f->ft_face);
 		assert_true(font_has_char(f, 0x653F));      /* 政 */
@@ -193,21 +177,89 @@ test_resolves_all_roles(void **state)
 	font_set_free(set);
 }
 
+/* The defaults scripts/install-deps.sh installs: Noto CJK (CFF, face 2
+ * of each .ttc), FandolFang (CFF, CID-keyed) and the Arphic faces. */
 static void
-test_body_prefers_sungtil(void **state)
+test_defaults_look_official(void **state)
 {
 	font_set *set = resolve_real();
-	const font_face *body = font_set_face(set, 1);
+	const font_face *f;
 
-	assert_string_equal(body->role, "body");
-	if (family_installed("AR PL SungtiL GB")) {
-		assert_string_equal(body->family, "AR PL SungtiL GB");
-		assert_string_equal(body->path, GBSN);
-		assert_int_equal(body->preference_rank, 6);  /* after 6 official */
-	} else {
-		assert_string_not_equal(body->family, "AR PL SungtiL GB");
-	}
+	f = font_set_face(set, 0);
+	assert_string_equal(f->path, SERIF_BOLD);
+	assert_int_equal(f->face_index, SC);
+	assert_string_equal(f->style, "Bold");
+	assert_int_equal(f->outline, OUTLINE_CFF);
+	f = font_set_face(set, 1);
+	assert_string_equal(f->family, "FandolFang");
+	assert_int_equal(f->outline, OUTLINE_CFF);
+	assert_int_equal(f->preference_rank, 6);     /* after 6 official */
+	f = font_set_face(set, 2);
+	assert_string_equal(f->path, SANS);
+	assert_int_equal(f->face_index, SC);
+	assert_string_equal(f->style, "Regular");
+	assert_string_equal(font_set_face(set, 3)->path, GKAI);
+	assert_string_equal(font_set_face(set, 4)->path, SERIF);
+	assert_string_equal(font_set_face(set, 5)->path, GBSN);
 	font_set_free(set);
+}
+
+/* Without FandolFang the body is set in a 宋, with a one-line note that
+ * says how to install it. */
+static void
+test_missing_first_free_face_is_noted(void **state)
+{
+	static const char *const body[] = { "body" };
+	temp_data t;
+	captured c;
+	font_set *set;
+	char expect[512];
+
+	temp_data_create(&t, "body:\n"
+	                 "  official: [No Such Official]\n"
+	                 "  free: [No Such Fang, AR PL SungtiL GB]\n"
+	                 "  install: scripts/install-fonts.sh\n");
+	capture_start(&c);
+	set = font_set_resolve(t.dir, body, 1, &c.sink);
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s:3:10: note: role body: No Such "
+	         "Fang is not installed; set in AR PL SungtiL GB instead "
+	         "(install it: scripts/install-fonts.sh)\n", t.roles);
+	assert_string_equal(c.text, expect);
+	assert_non_null(set);
+	font_set_free(set);
+	free(c.text);
+	temp_data_remove(&t, NULL);
+}
+
+/* A role's latin faces take digits and Latin letters first, and nothing
+ * else; the role's face still sets them when no latin face is there. */
+static void
+test_latin_faces(void **state)
+{
+	static const char *const body[] = { "body" };
+	temp_data t;
+	font_set *set;
+	const font_face *face;
+
+	temp_data_create(&t, "body:\n"
+	                 "  free: [AR PL SungtiL GB]\n"
+	                 "  latin: [No Such Serif, Liberation Serif]\n");
+	set = font_set_resolve(t.dir, body, 1, err_sink());
+	assert_non_null(set);
+	assert_int_equal(font_set_chain_length(set, 0), 2);
+	assert_int_equal(font_set_face_for_char(set, 0, '2', &face), 1);
+	assert_string_equal(face->path, LIBERATION);
+	assert_true(face->latin_only);
+	assert_int_equal(font_set_face_for_char(set, 0, 0x653F, &face), 0);
+	assert_false(face->latin_only);
+	/* the 间隔号 and full-width marks stay in the CJK face */
+	assert_int_equal(font_set_face_for_char(set, 0, 0xB7, &face), 0);
+	assert_int_equal(font_set_face_for_char(set, 0, 0xFF0C, &face), 0);
+	assert_true(font_is_latin('%') && font_is_latin(0xE9));
+	assert_false(font_is_latin(0xB7) || font_is_latin(0x3002));
+	font_set_free(set);
+	temp_data_remove(&t, NULL);
 }
 
 static void
@@ -398,16 +450,18 @@ put_tables(bytes *b, size_t *offsets)
 }
 
 /* write_cff_font:
- * Writes an 'OTTO' font whose only outlines are a 'CFF ' table. */
+ * Writes an 'OTTO' font whose only outlines are a CFF table, tagged
+ * 'CFF ' or (for a variable font's) 'CFF2'; it has no cmap. */
 static void
-write_cff_font(const char *path)
+write_cff_font(const char *path, const char *tag)
 {
-	static const char tags[5][5] = { "CFF ", "head", "hhea", "hmtx", "maxp" };
+	char tags[5][5] = { "CFF ", "head", "hhea", "hmtx", "maxp" };
 	static const size_t lengths[5] = { 44, 54, 36, 4, 6 };
 	bytes body = { .n = 12 + 16 * 5 }, dir = { .n = 0 };
 	size_t offsets[6];
 	int i;
 
+	memcpy(tags[0], tag, 4);
 	put_tables(&body, offsets);
 	put32(&dir, 0x4F54544F); put16(&dir, 5); put16(&dir, 64);
 	put16(&dir, 2); put16(&dir, 16);
@@ -423,8 +477,11 @@ write_cff_font(const char *path)
 	write_file(path, body.data, body.n);
 }
 
+/* A CFF font is classified as such and accepted as far as its outlines
+ * go (this tiny one then fails for its missing cmap); a CFF2 table that
+ * FreeType cannot read is refused with FreeType's reason. */
 static void
-test_cff_font_is_classified_and_refused(void **state)
+test_cff_font_is_classified_and_cff2_refused(void **state)
 {
 	temp_data t;
 	char font[160], expect[512];
@@ -433,21 +490,29 @@ test_cff_font_is_classified_and_refused(void **state)
 
 	temp_data_create(&t, "x: {free: [x]}\n");
 	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
-	write_cff_font(font);
+	write_cff_font(font, "CFF ");
 	assert_true(font_file_outline(font, 0, &outline, err_sink()));
 	assert_int_equal(outline, OUTLINE_CFF);
 	capture_start(&c);
 	assert_null(font_set_open_file(font, 0, &c.sink));
 	capture_end(&c);
 	snprintf(expect, sizeof(expect), "%s: error: cannot use face 0 as a font: "
-	         "CFF outlines cannot be embedded yet\n", font);
+	         "no Unicode character map\n", font);
+	assert_string_equal(c.text, expect);
+	free(c.text);
+	write_cff_font(font, "CFF2");
+	capture_start(&c);
+	assert_null(font_set_open_file(font, 0, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect), "%s: error: cannot use face 0 as a font: "
+	         "not a font file\n", font);
 	assert_string_equal(c.text, expect);
 	free(c.text);
 	temp_data_remove(&t, font);
 }
 
 static void
-test_cff_entry_is_skipped_with_note(void **state)
+test_cff2_entry_is_skipped_with_note(void **state)
 {
 	static const char *const body[] = { "body" };
 	temp_data t;
@@ -459,12 +524,12 @@ test_cff_entry_is_skipped_with_note(void **state)
 	                 "  official: [tiny-cff.otf]\n"
 	                 "  free: [AR PL SungtiL GB]\n");
 	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
-	write_cff_font(font);
+	write_cff_font(font, "CFF2");
 	capture_start(&c);
 	set = font_set_resolve(t.dir, body, 1, &c.sink);
 	capture_end(&c);
 	snprintf(expect, sizeof(expect), "%s:2:14: note: role body: skipping "
-	         "'tiny-cff.otf' (%s): CFF outlines cannot be embedded yet\n",
+	         "'tiny-cff.otf' (%s): not a font file\n",
 	         t.roles, font);
 	assert_string_equal(c.text, expect);
 	assert_int_equal(c.sink.notes, 1);
@@ -609,20 +674,26 @@ test_print(void **state)
 	fclose(out);
 	assert_int_equal(subs, 6);      /* no official face on a Debian box */
 	assert_true(asprintf(&expect, "body: %s (%s)\n  file: %s, face %d, "
-	                     "TrueType\n"
-	                     "  fallback 1: AR PL UMing CN (Light)\n"
+	                     "CFF\n"
+	                     "  fallback 1: AR PL SungtiL GB (Regular)\n"
+	                     "    file: " GBSN ", face 0, TrueType\n"
+	                     "  fallback 2: AR PL UMing CN (Light)\n"
 	                     "    file: " UMING ", face 0, TrueType\n"
-	                     "  fallback 2: LXGW WenKai (Regular)\n"
+	                     "  fallback 3: Noto Serif CJK SC (Regular)\n"
+	                     "    file: " SERIF ", face 2, CFF\n"
+	                     "  fallback 4: LXGW WenKai (Regular)\n"
 	                     "    file: " WENKAI ", face 0, TrueType\n"
-	                     "  fallback 3: WenQuanYi Zen Hei (Regular)\n"
+	                     "  fallback 5: WenQuanYi Zen Hei (Regular)\n"
 	                     "    file: " ZENHEI ", face 0, TrueType\n"
+	                     "  latin 6: Liberation Serif (Regular)\n"
+	                     "    file: " LIBERATION ", face 0, TrueType\n"
 	                     "warning: role 'body' uses substitute '%s' "
 	                     "for the official 仿宋_GB2312\nheading: ",
 	                     body->family, body->style, body->path,
 	                     body->face_index, body->family) > 0);
 	assert_non_null(strstr(text, expect));
 	assert_int_equal(strncmp(text, "title: ", 7), 0);
-	assert_int_equal(font_set_open_count(set), 3);   /* printing opens none */
+	assert_int_equal(font_set_open_count(set), 6);   /* printing opens none */
 	free(expect);
 	free(text);
 	font_set_free(set);
@@ -630,10 +701,17 @@ test_print(void **state)
 
 /* ---- chains: per-character fallback ---- */
 
+/* A chain entry expected: the file (NULL: any) or family, its face. */
+typedef struct chain_link {
+	const char *path;
+	const char *family;
+	int index;
+} chain_link;
+
 /* assert_chain:
- * Role's chain holds exactly the files in paths (face 0), in order. */
+ * Role's chain holds exactly the faces in links, in order. */
 static void
-assert_chain(const font_set *set, size_t role, const char *const *paths,
+assert_chain(const font_set *set, size_t role, const chain_link *links,
              size_t count)
 {
 	size_t k;
@@ -643,39 +721,57 @@ assert_chain(const font_set *set, size_t role, const char *const *paths,
 		const font_face *f = font_set_chain_face(set, role, k);
 
 		assert_non_null(f);
-		assert_string_equal(f->path, paths[k]);
-		assert_int_equal(f->face_index, 0);
+		if (links[k].path != NULL)
+			assert_string_equal(f->path, links[k].path);
+		else
+			assert_string_equal(f->family, links[k].family);
+		assert_int_equal(f->face_index, links[k].index);
 		assert_string_equal(f->role, all_roles[role]);
 	}
 }
 
+#define TT(path) { path, NULL, 0 }
+#define NOTO(path) { path, NULL, SC }
+#define FAMILY(name) { NULL, name, 0 }
+
 static void
 test_chain_order(void **state)
 {
-	static const char *const title[] = { ZENHEI, UMING, GBSN, WENKAI };
-	static const char *const body[] = { GBSN, UMING, WENKAI, ZENHEI };
-	static const char *const heading[] = { ZENHEI, UMING, WENKAI };
-	static const char *const subheading[] = { GKAI, UKAI, WENKAI, UMING, ZENHEI };
+	static const chain_link title[] = { NOTO(SERIF_BOLD), TT(ZENHEI), TT(UMING),
+	                              TT(GBSN), NOTO(SERIF), TT(WENKAI) };
+	static const chain_link body[] = { FAMILY("FandolFang"), TT(GBSN), TT(UMING),
+	                             NOTO(SERIF), TT(WENKAI), TT(ZENHEI),
+	                             TT(LIBERATION) };
+	static const chain_link heading[] = { NOTO(SANS), TT(ZENHEI), NOTO(SERIF),
+	                                TT(UMING), TT(WENKAI) };
+	static const chain_link subheading[] = { TT(GKAI), FAMILY("FandolKai"),
+	                                   TT(UKAI), TT(WENKAI), NOTO(SERIF),
+	                                   TT(UMING), TT(ZENHEI) };
+	static const chain_link table[] = { NOTO(SERIF), TT(GBSN), TT(UMING),
+	                              TT(WENKAI), TT(ZENHEI), TT(LIBERATION) };
+	static const chain_link page_number[] = { TT(GBSN), NOTO(SERIF),
+	                                    TT(UMING), TT(WENKAI), TT(ZENHEI) };
 	font_set *set = resolve_real();
 	const font_face *f;
 
 	/* the role's own list first, then the shared fallback list, each
-	 * face once */
-	assert_chain(set, 0, title, 4);
-	assert_chain(set, 1, body, 4);
-	assert_chain(set, 2, heading, 3);
-	assert_chain(set, 3, subheading, 5);
-	assert_chain(set, 4, body, 4);
-	assert_chain(set, 5, body, 4);
+	 * face once, then the latin faces */
+	assert_chain(set, 0, title, 6);
+	assert_chain(set, 1, body, 7);
+	assert_chain(set, 2, heading, 5);
+	assert_chain(set, 3, subheading, 7);
+	assert_chain(set, 4, table, 6);
+	assert_chain(set, 5, page_number, 5);
 	f = font_set_chain_face(set, 1, 1);
-	assert_string_equal(f->family, "AR PL UMing CN");
-	assert_int_equal(f->preference_rank, 7);     /* 6 official, SungtiL */
+	assert_string_equal(f->family, "AR PL SungtiL GB");
+	assert_int_equal(f->preference_rank, 8);     /* 6 official, 2 Fandol */
 	assert_false(f->substitute);
-	f = font_set_chain_face(set, 1, 2);
-	assert_string_equal(f->family, "LXGW WenKai");
+	f = font_set_chain_face(set, 1, 3);
+	assert_string_equal(f->family, "Noto Serif CJK SC");
 	assert_string_equal(f->style, "Regular");
-	assert_int_equal(f->preference_rank, 8 + 1); /* fallback entry 1 */
-	assert_null(font_set_chain_face(set, 1, 4));
+	assert_int_equal(f->preference_rank, 10 + 0); /* fallback entry 0 */
+	assert_true(font_set_chain_face(set, 1, 6)->latin_only);
+	assert_null(font_set_chain_face(set, 1, 7));
 	assert_null(font_set_chain_face(set, ROLE_COUNT, 0));
 	assert_int_equal(font_set_chain_length(set, ROLE_COUNT), 0);
 	font_set_free(set);
@@ -687,33 +783,30 @@ test_chain_faces_open_lazily_and_once(void **state)
 	font_set *set = resolve_real();
 	const font_face *face, *title_face;
 
-	/* the first faces only: Zen Hei (title, heading), SungtiL (body,
-	 * table, page numbers), KaitiM (subheading) */
-	assert_int_equal(font_set_open_count(set), 3);
-	assert_ptr_equal(font_set_face(set, 0)->ft_face,
-	                 font_set_face(set, 2)->ft_face);
-	assert_ptr_equal(font_set_face(set, 1)->ft_face,
-	                 font_set_face(set, 4)->ft_face);
+	/* the first faces only: Noto Serif Bold (title), FandolFang (body),
+	 * Noto Sans (heading), KaitiM (subheading), Noto Serif (table),
+	 * SungtiL (page numbers) */
+	assert_int_equal(font_set_open_count(set), 6);
+	assert_ptr_equal(font_set_face(set, 5)->ft_face,
+	                 font_set_chain_face(set, 1, 1)->ft_face);
 	assert_int_equal(font_set_face_for_char(set, 1, 0x653F, &face), 0);
 	assert_ptr_equal(face, font_set_face(set, 1));
-	assert_int_equal(font_set_open_count(set), 3);
-	assert_int_equal(font_set_face_for_char(set, 1, CP_SHENG, &face), 1);
+	assert_int_equal(font_set_open_count(set), 6);
+	/* 昇 is in neither FandolFang nor SungtiL GB */
+	assert_int_equal(font_set_face_for_char(set, 1, CP_SHENG, &face), 2);
 	assert_string_equal(face->family, "AR PL UMing CN");
-	assert_int_equal(font_set_open_count(set), 4);
-	assert_int_equal(font_set_face_for_char(set, 1, CP_EXT_B, &face), 2);
-	assert_string_equal(face->path, WENKAI);
+	assert_int_equal(font_set_open_count(set), 7);
+	assert_int_equal(font_set_face_for_char(set, 1, CP_EXT_B, &face), 3);
+	assert_string_equal(face->path, SERIF);
 	assert_int_equal(font_advance(face, CP_EXT_B), 1000);
-	assert_int_equal(font_set_open_count(set), 5);
-	/* Zen Hei is open already, for the title */
+	/* Noto Serif is open already, for the table */
+	assert_int_equal(font_set_open_count(set), 7);
 	assert_int_equal(font_set_face_for_char(set, 1, CP_EXT_A, &face), 3);
-	assert_string_equal(face->family, "WenQuanYi Zen Hei");
-	assert_int_equal(font_set_open_count(set), 5);
-	/* the title's WenKai is the body's FT_Face */
-	assert_int_equal(font_set_face_for_char(set, 0, CP_EXT_B, &title_face), 3);
-	assert_string_equal(title_face->role, "title");
-	assert_ptr_equal(title_face->ft_face,
-	                 font_set_chain_face(set, 1, 2)->ft_face);
-	assert_int_equal(font_set_open_count(set), 5);
+	/* the title's Noto Serif Regular is the body's FT_Face */
+	assert_int_equal(font_set_face_for_char(set, 0, CP_EXT_B, &title_face), 0);
+	assert_int_equal(font_set_face_for_char(set, 0, CP_SHENG, &title_face), 0);
+	assert_int_equal(font_set_face_for_char(set, 2, 0x3007, &title_face), 0);
+	assert_int_equal(font_set_open_count(set), 7);
 	font_set_free(set);
 }
 
@@ -776,7 +869,7 @@ test_fallback_list_entries(void **state)
 	                 "fallback: [No Such Fallback, tiny-cff.otf, \"" UMING "#0\",\n"
 	                 "           AR PL SungtiL GB, lxgw wenkai]\n");
 	snprintf(font, sizeof(font), "%s/tiny-cff.otf", t.fonts);
-	write_cff_font(font);
+	write_cff_font(font, "CFF ");
 	capture_start(&c);
 	set = font_set_resolve(t.dir, roles, 1, &c.sink);
 	capture_end(&c);
@@ -795,8 +888,8 @@ test_fallback_list_entries(void **state)
 	font_set_print(set, out);
 	fclose(out);
 	assert_non_null(strstr(text, "  fallback 1: tiny-cff.otf\n"));
-	assert_non_null(strstr(text, ", face 0, unusable: CFF outlines cannot "
-	                       "be embedded yet\n  fallback 2: AR PL UMing CN"));
+	assert_non_null(strstr(text, ", face 0, unusable: no Unicode character "
+	                       "map\n  fallback 2: AR PL UMing CN"));
 	free(text);
 	font_set_free(set);
 	free(c.text);
@@ -839,14 +932,16 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolves_all_roles),
-		cmocka_unit_test(test_body_prefers_sungtil),
+		cmocka_unit_test(test_defaults_look_official),
+		cmocka_unit_test(test_missing_first_free_face_is_noted),
+		cmocka_unit_test(test_latin_faces),
 		cmocka_unit_test(test_resolution_is_deterministic),
 		cmocka_unit_test(test_advances_gbsn00lp),
 		cmocka_unit_test(test_advance_cache_many_chars),
 		cmocka_unit_test(test_vertical_metrics_and_ink),
 		cmocka_unit_test(test_classify_and_reject_non_fonts),
-		cmocka_unit_test(test_cff_font_is_classified_and_refused),
-		cmocka_unit_test(test_cff_entry_is_skipped_with_note),
+		cmocka_unit_test(test_cff_font_is_classified_and_cff2_refused),
+		cmocka_unit_test(test_cff2_entry_is_skipped_with_note),
 		cmocka_unit_test(test_none_installed_error),
 		cmocka_unit_test(test_undefined_role_error),
 		cmocka_unit_test(test_roles_yaml_shape_errors),

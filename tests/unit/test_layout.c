@@ -527,9 +527,9 @@ test_load_named(void **state)
 	                              where, &run.diag));
 	assert_string_equal(run_messages(&run),
 	                    "d.yaml:1:9: error: unknown layout 'gov-anual-2021' (did you mean "
-	                    "'gov-annual-2021'?); available layouts: district-overview, gov-annual-2021\n"
+	                    "'gov-annual-2021'?); available layouts: district-overview, gov-annual-2021, gov-annual-2021-a3\n"
 	                    "d.yaml:1:9: error: unknown layout 'zzz'; available layouts: "
-	                    "district-overview, gov-annual-2021\n"
+	                    "district-overview, gov-annual-2021, gov-annual-2021-a3\n"
 	                    "d.yaml:1:9: error: cannot open layout '/nonexistent/sub/none.yaml': "
 	                    "No such file or directory\n");
 	run_end(&run);

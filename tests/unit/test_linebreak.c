@@ -234,9 +234,7 @@ placed_end(arena *a, const lb_char *chars, const lb_line *line,
 	lb_place(chars, line, p, first, x);
 	while (last > line->start && lb_is_space(chars[last].cp))
 		last--;
-	advance = chars[last].advance;
-	if (line->end_compressed)
-		advance /= 2;
+	advance = chars[last].advance - lb_line_end_squeeze(chars, line, p);
 	return x[last - line->start] + advance;
 }
 
@@ -286,7 +284,9 @@ test_push_out(void **state)
 	arena_destroy(a);
 }
 
-/* A chain of closing marks (。”) moves or compresses as a whole. */
+/* A chain of closing marks (。”) moves or compresses as a whole; in the
+ * chain 。 gives up its blank, so 十。” needs 11.5 em, or 11 em with ”
+ * compressed at the line end. */
 static void
 test_closing_chain(void **state)
 {
@@ -300,12 +300,168 @@ test_closing_chain(void **state)
 	(void)state;
 	count = lb_break(a, chars, n, &p, &lines);
 	assert_int_equal(count, 2);
-	assert_int_equal(lines[0].end, 12);        /* ” compressed in */
-	assert_true(lines[0].end_compressed);
+	assert_int_equal(lines[0].end, 12);
+	assert_false(lines[0].end_compressed);
 	p.width = 11 * EM;
 	count = lb_break(a, chars, n, &p, &lines);
 	assert_int_equal(count, 2);
+	assert_int_equal(lines[0].end, 12);        /* ” compressed in */
+	assert_true(lines[0].end_compressed);
+	p.width = 10.9 * EM;
+	count = lb_break(a, chars, n, &p, &lines);
+	assert_int_equal(count, 2);
 	assert_int_equal(lines[0].end, 9);         /* 十。” down together */
+	arena_destroy(a);
+}
+
+/* Places text as one unjustified line and returns the x offsets. */
+static double *
+place_one_line(arena *a, const lb_char *chars, size_t n)
+{
+	lb_params p = params(1000 * EM, false);
+	lb_line line = { .start = 0, .end = n, .last = true };
+	double *x = arena_calloc(a, n + 1, sizeof(*x));
+
+	lb_place(chars, &line, &p, true, x);
+	return x;
+}
+
+/* Consecutive marks take half an em each (the tight style): 。” and ）、
+ * one em, not two; a closing mark before an opening one (：“ ”“) keeps
+ * half an em between their origins, 1.5 em in all; a lone mark keeps its
+ * full em. */
+static void
+test_consecutive_marks_take_one_em(void **state)
+{
+	static const char *const texts[] = { "一。”二", "一）、二", "一：“二",
+	                                     "一”“二" };
+	arena *a = arena_create();
+	size_t n, i;
+	lb_char *chars;
+	double *x;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		chars = make_chars(a, texts[i], EM, &n);
+		x = place_one_line(a, chars, n);
+		assert_true(fabs(x[3] - x[1] - (i < 2 ? 1 : 1.5) * EM) < 1e-9);
+		assert_true(x[2] - x[1] >= EM / 2 - 1e-9);
+		assert_true(fabs(x[1] - EM) < 1e-9);
+	}
+	chars = make_chars(a, "一，二", EM, &n);
+	x = place_one_line(a, chars, n);
+	assert_true(fabs(x[2] - 2 * EM) < 1e-9);
+	arena_destroy(a);
+}
+
+/* Ink boxes as fonts draw 。 and ” (1 em = 10): GB style bottom-left,
+ * AR PL UMing centred (measured: 377..623 of 1000). */
+#define GB_STOP_INK 1.44, 3.56
+#define UMING_STOP_INK 3.77, 6.23
+#define QUOTE_INK 0.76, 4.37
+
+/* lb_set_ink takes the blank where the ink leaves it: the right half of
+ * a GB-style 。, a quarter on each side of UMing's centred 。, the left
+ * half of “, nothing of a Han character. */
+static void
+test_ink_decides_the_blank(void **state)
+{
+	lb_char c = { .cp = 0x3002, .advance = EM, .em = EM };
+
+	(void)state;
+	lb_set_ink(&c, GB_STOP_INK);
+	assert_true(c.ink_known);
+	assert_true(fabs(c.squeeze_right - EM / 2) < 1e-9 && c.squeeze_left == 0);
+	lb_set_ink(&c, UMING_STOP_INK);
+	assert_true(fabs(c.squeeze_left - EM / 4) < 1e-9);
+	assert_true(fabs(c.squeeze_right - EM / 4) < 1e-9);
+	c.cp = 0x201C;
+	lb_set_ink(&c, 5.71, 9.34);
+	assert_true(fabs(c.squeeze_left - EM / 2) < 1e-9 && c.squeeze_right == 0);
+	/* never more than the blank there is */
+	c.cp = 0xFF09;
+	lb_set_ink(&c, 0.7, 6.5);
+	assert_true(fabs(c.squeeze_right - 3.5) < 1e-9);
+	c.cp = 0x4E00;
+	lb_set_ink(&c, 0.5, 9.5);
+	assert_true(c.squeeze_left == 0 && c.squeeze_right == 0);
+	c.cp = 0x3002;
+	c.advance = EM / 2;                        /* not full width */
+	lb_set_ink(&c, 1, 4);
+	assert_true(c.squeeze_left == 0 && c.squeeze_right == 0);
+}
+
+/* UMing's centred 。 before ”: the 。 moves a quarter em towards the Han
+ * before it and the pair still takes one em; its ink never reaches the
+ * quote's.  At a line end the centred 。 gives up both quarters. */
+static void
+test_uming_centred_marks(void **state)
+{
+	arena *a = arena_create();
+	size_t n;
+	lb_char *chars = make_chars(a, "一。”二", EM, &n);
+	lb_params p = params(2.5 * EM, true);
+	lb_line *lines;
+	double *x;
+
+	(void)state;
+	lb_set_ink(&chars[1], UMING_STOP_INK);
+	lb_set_ink(&chars[2], QUOTE_INK);
+	x = place_one_line(a, chars, n);
+	assert_true(fabs(x[1] - 0.75 * EM) < 1e-9);
+	assert_true(fabs(x[3] - x[1] - 1.25 * EM) < 1e-9);
+	assert_true(fabs(x[3] - EM - 1.25 * EM + 0.25 * EM) < 1e-9);
+	assert_true(x[1] + 6.23 < x[2] + 0.76);    /* 。 ink before ” ink */
+	assert_true(x[1] + 3.77 > EM);             /* clear of 一 */
+	/* 一二。 on a line of 2.5 em: 。 compressed to half, moved left */
+	chars = make_chars(a, "一二。三四", EM, &n);
+	lb_set_ink(&chars[2], UMING_STOP_INK);
+	assert_int_equal(lb_break(a, chars, n, &p, &lines), 2);
+	assert_int_equal(lines[0].end, 3);
+	x = arena_calloc(a, n + 1, sizeof(*x));
+	lb_place(chars, &lines[0], &p, true, x);
+	assert_true(fabs(x[2] - 1.75 * EM) < 1e-9);
+	assert_true(fabs(lb_line_width(chars, &lines[0], &p, true) - 2.5 * EM)
+	            < 1e-9);
+	arena_destroy(a);
+}
+
+/* Right edges are flush: every justified line but the last ends at the
+ * width, a line-end ，。 having given up its blank before any space was
+ * added between characters (the GB-style and the centred mark alike). */
+static void
+test_flush_right_edges(void **state)
+{
+	static const char text[] = "一二三四五六七，八九十一二三四。五六七八九十一二"
+	                           "三、四五六七八九十一二三四五";
+	arena *a = arena_create();
+	size_t n, count, j, i;
+	lb_params p = params(8 * EM, true);
+	lb_char *chars;
+	lb_line *lines;
+	int pass, marked = 0;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		chars = make_chars(a, text, EM, &n);
+		for (i = 0; pass == 1 && i < n; i++)
+			if (chars[i].cp == 0x3002 || chars[i].cp == 0x3001)
+				lb_set_ink(&chars[i], UMING_STOP_INK);
+		count = lb_break(a, chars, n, &p, &lines);
+		assert_true(count >= 3);
+		for (j = 0; j + 1 < count; j++) {
+			double end = placed_end(a, chars, &lines[j], &p, j == 0);
+
+			assert_true(fabs(lb_line_width(chars, &lines[j], &p, j == 0) -
+			                 p.width) < 1e-6);
+			assert_true(fabs(end - p.width) < 1e-6);
+			if (lb_is_bracket_or_stop(chars[lines[j].end - 1].cp)) {
+				assert_true(lb_line_end_squeeze(chars, &lines[j], &p) > 0);
+				marked++;
+			}
+		}
+	}
+	assert_true(marked >= 4);                  /* ，and 。 in both passes */
 	arena_destroy(a);
 }
 
@@ -533,6 +689,46 @@ test_balanced_title_preferred(void **state)
 	arena_destroy(a);
 }
 
+/* Title shapes: a split leaving one or two characters alone is never
+ * taken, the upper line is the longer of two (梯形), and three lines
+ * swell in the middle (菱形) or narrow downwards. */
+static void
+test_title_shapes(void **state)
+{
+	static const char two[] = "关于进一步做好政府信息公开工作的意见";
+	static const char three[] = "一二三四五六七八九十一二三四五六七八九十一二三四五六七";
+	arena *a = arena_create();
+	size_t n, count;
+	lb_char *chars = make_chars(a, two, EM, &n);
+	bool *preferred = arena_calloc(a, n + 1, sizeof(*preferred));
+	lb_params p = params(16 * EM, false);
+	lb_line *lines;
+	double w0, w1, w2;
+
+	(void)state;
+	/* the only phrase break leaves 意见 alone: not taken */
+	preferred[index_of(two, "意见")] = true;
+	count = lb_break_balanced(a, chars, n, &p, preferred, &lines);
+	assert_int_equal(count, 2);
+	assert_true(lines[1].end - lines[1].start > 2);
+	w0 = lb_line_width(chars, &lines[0], &p, true);
+	w1 = lb_line_width(chars, &lines[1], &p, false);
+	assert_true(w0 >= w1);                     /* 梯形 */
+	/* 17 characters: 9 over 8, never 8 over 9 */
+	assert_int_equal(lines[0].end, 9);
+	chars = make_chars(a, three, EM, &n);
+	p.width = 10 * EM;
+	count = lb_break_balanced(a, chars, n, &p, NULL, &lines);
+	assert_int_equal(count, 3);
+	w0 = lb_line_width(chars, &lines[0], &p, true);
+	w1 = lb_line_width(chars, &lines[1], &p, false);
+	w2 = lb_line_width(chars, &lines[2], &p, false);
+	assert_true((w0 >= w1 - 0.5 * EM && w1 >= w2 - 0.5 * EM) ||
+	            (w1 > w0 && w1 > w2));
+	assert_true(w2 >= 2.5 * EM);
+	arena_destroy(a);
+}
+
 /* Without preferences the most balanced legal split wins. */
 static void
 test_balanced_title_plain(void **state)
@@ -634,6 +830,10 @@ main(void)
 		cmocka_unit_test(test_push_in),
 		cmocka_unit_test(test_push_out),
 		cmocka_unit_test(test_closing_chain),
+		cmocka_unit_test(test_consecutive_marks_take_one_em),
+		cmocka_unit_test(test_ink_decides_the_blank),
+		cmocka_unit_test(test_uming_centred_marks),
+		cmocka_unit_test(test_flush_right_edges),
 		cmocka_unit_test(test_opening_mark_goes_down),
 		cmocka_unit_test(test_justify),
 		cmocka_unit_test(test_dash_units_not_stretched),
@@ -642,6 +842,7 @@ main(void)
 		cmocka_unit_test(test_overwide_unit),
 		cmocka_unit_test(test_first_indent),
 		cmocka_unit_test(test_balanced_title_preferred),
+		cmocka_unit_test(test_title_shapes),
 		cmocka_unit_test(test_balanced_title_plain),
 		cmocka_unit_test(test_balanced_rules),
 		cmocka_unit_test(test_long_paragraph),

@@ -20,6 +20,10 @@
 #define SONG_PATH "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 #define HEI_PATH "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define KAI_PATH "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define NOTO_SANS_PATH "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+#define NOTO_SERIF_BOLD_PATH "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+#define FANDOL_FILE "FandolFang-Regular.otf"
+#define RASTER_DIFF "tests/e2e/raster_diff.py"
 #define PDFA_CHECKER "tests/pdfa/check_pdfa.py"
 #define A4_WIDTH 595.276
 #define A4_HEIGHT 841.89
@@ -1090,6 +1094,137 @@ test_pdfa_checker_passes(void **state)
 	}
 }
 
+/* fandol_path:
+ * FandolFang as scripts/install-fonts.sh (root or not) or TeX Live
+ * installs it; fails the test when it is nowhere. */
+static const char *
+fandol_path(void)
+{
+	static char home[512];
+	static const char *const dirs[] = {
+		"/usr/local/share/fonts/fandol/",
+		"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/",
+	};
+	static char found[512];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(found, sizeof(found), "%s" FANDOL_FILE, dirs[i]);
+		if (access(found, R_OK) == 0)
+			return found;
+	}
+	snprintf(home, sizeof(home), "%s/.local/share/fonts/fandol/" FANDOL_FILE,
+	         getenv("HOME") != NULL ? getenv("HOME") : "");
+	if (access(home, R_OK) != 0)
+		fail_msg("FandolFang is not installed: run scripts/install-fonts.sh");
+	return home;
+}
+
+/* A page set in CFF fonts only: FandolFang (CID-keyed, Adobe-GB1, CIDs
+ * not glyph ids), Noto Sans and Noto Serif Bold CJK SC (face 2 of their
+ * collections), with a character outside the BMP in Noto. */
+static const char *const cff_lines[] = {
+	"本年度，本机关认真贯彻落实《条例》（以下简称“条例”）。",
+	"一、总体情况 2024年𬌗",
+	"西工区王城路街道办事处政府信息公开工作年度报告",
+};
+
+/* Writes the CFF page as PDF/A-1b into a temporary file. */
+static char *
+write_cff_sample(void)
+{
+	page_font fonts[3] = {
+		{ fandol_path(), 0 }, { NOTO_SANS_PATH, 2 },
+		{ NOTO_SERIF_BOLD_PATH, 2 },
+	};
+	text_run runs[3];
+	page pg;
+	pages doc;
+	size_t i, size;
+
+	for (i = 0; i < 3; i++)
+		runs[i] = (text_run){ .font = (int)i, .size = 16 + 2 * (double)i,
+		                      .x = 72, .y = 760 - 40 * (double)i,
+		                      .text = cff_lines[i],
+		                      .length = strlen(cff_lines[i]) };
+	pg = (page){ A4_WIDTH, A4_HEIGHT, runs, 3, NULL, 0 };
+	doc = (pages){ &pg, 1, fonts, 3, NULL, 0 };
+	return write_pdf_file(&doc, &(pdf_metadata){ .conformance = PDF_PLAIN },
+	                      &size);
+}
+
+/* CFF fonts are embedded as CID Type 0C subsets with ToUnicode, their
+ * text extracts exactly, and poppler and mupdf draw the same page. */
+static void
+test_cff_fonts_embed_as_type0c(void **state)
+{
+	char *pdf = write_cff_sample(), command[1024], *out;
+	char want[512] = "";
+	int status;
+	size_t i;
+
+	(void)state;
+	snprintf(command, sizeof(command), "pdffonts %s | tail -n +3 | "
+	         "awk '{ print $(NF-7), $(NF-6), $(NF-4), $(NF-3), $(NF-2) }'",
+	         pdf);
+	out = run_command(command, &status);
+	assert_string_equal(out, "Type 0C yes yes yes\nType 0C yes yes yes\n"
+	                         "Type 0C yes yes yes\n");
+	free(out);
+	snprintf(command, sizeof(command), "pdftotext %s -", pdf);
+	out = run_command(command, &status);
+	for (i = 0; i < 3; i++)
+		strcat(want, cff_lines[i]);
+	strip_spaces(out);
+	strip_spaces(want);
+	assert_string_equal(out, want);
+	free(out);
+	snprintf(command, sizeof(command), "cd /tmp && pdftoppm -r 100 -gray %s "
+	         "%s.pp && mutool draw -q -r 100 -c gray -o %s.mu-%%d.pgm %s "
+	         "2>/dev/null; /usr/bin/python3 %s/%s %s.pp-1.pgm %s.mu-1.pgm; "
+	         "s=$?; rm -f %s.pp-1.pgm %s.mu-1.pgm; exit $s", pdf, pdf, pdf,
+	         pdf, test_data_dir(), RASTER_DIFF, pdf, pdf, pdf, pdf);
+	out = run_command(command, &status);
+	if (status != 0)
+		fail_msg("poppler and mupdf differ: %s", out);
+	free(out);
+	unlink(pdf);
+	free(pdf);
+}
+
+/* The CFF page as PDF/A-1b passes the checker, which reads the CFF
+ * charset: /CIDSet and /W agree with the program's CIDs and widths. */
+static void
+test_cff_pdfa_checker_passes(void **state)
+{
+	page_font fonts[2] = { { fandol_path(), 0 }, { NOTO_SANS_PATH, 2 } };
+	text_run runs[2];
+	char command[1024], *path, *output;
+	pdf_metadata meta = dated_meta(PDF_A_1B);
+	page pg;
+	pages doc;
+	size_t i, size;
+	int status;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		runs[i] = (text_run){ .font = (int)i, .size = 16, .x = 72,
+		                      .y = 760 - 40 * (double)i,
+		                      .text = cff_lines[i],
+		                      .length = strlen(cff_lines[i]) };
+	pg = (page){ A4_WIDTH, A4_HEIGHT, runs, 2, NULL, 0 };
+	doc = (pages){ &pg, 1, fonts, 2, NULL, 0 };
+	path = write_pdf_file(&doc, &meta, &size);
+	snprintf(command, sizeof(command), "/usr/bin/python3 %s/%s -v --part 1 %s",
+	         test_data_dir(), PDFA_CHECKER, path);
+	output = run_command(command, &status);
+	if (status != 0 || strstr(output, "not inspected") != NULL)
+		fail_msg("%s:\n%s", command, output);
+	free(output);
+	unlink(path);
+	free(path);
+}
+
 /* One thread's share of test_parallel_writes_are_identical: writes the
  * PDF/A-3b sample a few times and counts outputs differing from ref. */
 typedef struct parallel_job {
@@ -1221,6 +1356,8 @@ main(void)
 		cmocka_unit_test(test_pdfa3b_attachment_round_trip),
 		cmocka_unit_test(test_pdfa1b_refuses_attachments),
 		cmocka_unit_test(test_pdfa_checker_passes),
+		cmocka_unit_test(test_cff_fonts_embed_as_type0c),
+		cmocka_unit_test(test_cff_pdfa_checker_passes),
 		cmocka_unit_test(test_missing_font_names_path),
 		cmocka_unit_test(test_missing_glyph_is_an_error),
 	};

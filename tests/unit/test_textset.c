@@ -2,8 +2,9 @@
  * test_textset.c - measuring text with per-character font fallback, the
  * notes and errors it gives, and lines turned into runs of one font.
  *
- * Uses the project's roles.yaml and the installed Arphic, WenQuanYi and
- * LXGW faces, like test_fonts.c.
+ * Uses the project's roles.yaml and the faces scripts/install-deps.sh
+ * installs (FandolFang, Noto CJK, Arphic, WenQuanYi, LXGW, Liberation),
+ * like test_fonts.c.
  */
 #include "testing.h"
 
@@ -14,11 +15,15 @@
 #include "textset.h"
 
 #define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define SERIF "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+#define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 
 /* Page fonts: the first faces of body and subheading come first. */
-#define PF_BODY 0                /* AR PL SungtiL GB */
+#define PF_BODY 0                /* FandolFang */
 #define PF_SUBHEADING 1          /* AR PL KaitiM GB */
-#define PF_WENKAI 2              /* the first fallback face used below */
+#define PF_SERIF 2               /* the first fallback face used below */
+#define PF_WENKAI 3              /* the subheading's fallback for 𠮷 */
 
 enum { ROLE_BODY, ROLE_SUBHEADING };
 
@@ -125,20 +130,24 @@ test_each_character_takes_the_first_face_with_it(void **state)
 	assert_int_equal(m.offsets[2], 7);
 	assert_int_equal(m.offsets[4], strlen("王𠮷社区"));
 	assert_int_equal(m.fonts[0], PF_BODY);
-	assert_int_equal(m.fonts[1], PF_WENKAI);
+	assert_int_equal(m.fonts[1], PF_SERIF);
 	assert_int_equal(m.fonts[2], PF_BODY);
 	assert_int_equal(m.fonts[3], PF_BODY);
 	assert_float_equal(m.chars[1].advance, 16, 1e-9);
 	assert_float_equal(m.chars[1].em, 16, 1e-9);
 	pf = font_usage_page_fonts(f->usage, &n);
 	assert_int_equal(n, 3);
-	assert_string_equal(pf[PF_WENKAI].path, WENKAI);
-	assert_int_equal(pf[PF_WENKAI].face_index, 0);
-	/* the subheading reaches WenKai through its own list: same page font */
+	assert_string_equal(pf[PF_SERIF].path, SERIF);
+	assert_int_equal(pf[PF_SERIF].face_index, 2);
+	/* the subheading reaches WenKai through its own list first */
 	m = measure(f, "𠮷", ROLE_SUBHEADING, at(9, 1), true);
 	assert_int_equal(m.fonts[0], PF_WENKAI);
-	font_usage_page_fonts(f->usage, &n);
-	assert_int_equal(n, 3);
+	pf = font_usage_page_fonts(f->usage, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(pf[PF_WENKAI].path, WENKAI);
+	/* and the body's Noto Serif is the page font of every role using it */
+	m = measure(f, "王𠮷", ROLE_BODY, at(9, 1), true);
+	assert_int_equal(m.fonts[1], PF_SERIF);
 	assert_string_equal(messages(f), "");
 }
 
@@ -155,7 +164,7 @@ test_fallback_note_once_per_role(void **state)
 	font_usage_report(f->usage, &f->diag);
 	assert_string_equal(messages(f),
 	    "test.yaml:3:5: note: role body: 𠮷 (U+20BB7), 昇 (U+6607) are "
-	    "not in AR PL SungtiL GB; set in LXGW WenKai (𠮷), "
+	    "not in FandolFang; set in Noto Serif CJK SC (𠮷), "
 	    "AR PL UMing CN (昇)\n"
 	    "test.yaml:9:1: note: role subheading: 𠮷 (U+20BB7) is not in "
 	    "AR PL KaitiM GB; set in LXGW WenKai\n");
@@ -169,9 +178,18 @@ test_no_note_without_fallback(void **state)
 	fixture *f = *state;
 	measured_text m = measure(f, "政府信息公开2024年", ROLE_BODY, at(1, 1),
 	                          true);
+	const page_font *pf;
+	size_t n;
 
+	/* the digits are set in the role's latin face, which is no fallback */
 	for (size_t i = 0; i < m.count; i++)
-		assert_int_equal(m.fonts[i], PF_BODY);
+		if (i < 6 || i == 10)
+			assert_int_equal(m.fonts[i], PF_BODY);
+		else
+			assert_int_equal(m.fonts[i], m.fonts[6]);
+	pf = font_usage_page_fonts(f->usage, &n);
+	assert_string_equal(pf[m.fonts[6]].path,
+	    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf");
 	font_usage_report(f->usage, &f->diag);
 	assert_string_equal(messages(f), "");
 }
@@ -184,8 +202,9 @@ test_character_in_no_font_is_an_error(void **state)
 
 	assert_string_equal(messages(f),
 	    "test.yaml:3:5: error: paragraph: character '𗀀' (U+17000) is not "
-	    "in any font of role body (tried AR PL SungtiL GB, AR PL UMing CN, "
-	    "LXGW WenKai, WenQuanYi Zen Hei)\n");
+	    "in any font of role body (tried FandolFang, AR PL SungtiL GB, "
+	    "AR PL UMing CN, Noto Serif CJK SC, LXGW WenKai, WenQuanYi Zen "
+	    "Hei)\n");
 	assert_int_equal(f->diag.errors, 1);
 	assert_int_equal(m.count, 4);
 	assert_float_equal(m.chars[1].advance, 16, 1e-9);
@@ -204,7 +223,49 @@ test_private_use_is_an_error(void **state)
 	assert_string_equal(messages(f),
 	    "test.yaml:2:1: error: paragraph: character '\xee\x80\x80' (U+E000) "
 	    "is not in any font of role subheading (tried AR PL KaitiM GB, "
-	    "AR PL UKai CN, LXGW WenKai, AR PL UMing CN, WenQuanYi Zen Hei)\n");
+	    "FandolKai, AR PL UKai CN, LXGW WenKai, Noto Serif CJK SC, "
+	    "AR PL UMing CN, WenQuanYi Zen Hei)\n");
+}
+
+/* measure_file:
+ * text of a one-face set (file's face 0) measured at 16 pt. */
+static measured_text
+measure_file(fixture *f, const char *file, const char *text)
+{
+	font_set *set = font_set_open_file(file, 0, &f->diag);
+	font_usage *usage = font_usage_create(f->a, set);
+	measured_text m;
+
+	assert_true(measure_text(f->a, text, usage, 0, 16, at(1, 1),
+	                         "paragraph", &f->diag, &m));
+	font_set_free(set);
+	return m;
+}
+
+/* The ink decides which blank a mark gives up: FandolFang and SungtiL GB
+ * put 。、 bottom-left (right half blank), AR PL UMing centres them (a
+ * quarter each side); “ is blank on the left in all; Han gives none. */
+static void
+test_marks_measured_by_their_ink(void **state)
+{
+	fixture *f = *state;
+	measured_text fang = measure(f, "。、“政", ROLE_BODY, at(1, 1), true);
+	measured_text song = measure_file(f, GBSN, "。、“政");
+	measured_text ming = measure_file(f, UMING, "。、“政");
+
+	for (int k = 0; k < 2; k++) {
+		assert_true(fang.chars[k].ink_known && ming.chars[k].ink_known);
+		assert_float_equal(fang.chars[k].squeeze_left, 0, 1e-9);
+		assert_float_equal(fang.chars[k].squeeze_right, 8, 1e-9);
+		assert_float_equal(song.chars[k].squeeze_right, 8, 1e-9);
+		assert_float_equal(ming.chars[k].squeeze_left, 4, 1e-9);
+		assert_float_equal(ming.chars[k].squeeze_right, 4, 1e-9);
+	}
+	assert_float_equal(fang.chars[2].squeeze_left, 8, 1e-9);
+	assert_float_equal(ming.chars[2].squeeze_right, 0, 1e-9);
+	assert_float_equal(ming.chars[3].squeeze_left + ming.chars[3].squeeze_right,
+	                   0, 1e-9);
+	assert_string_equal(messages(f), "");
 }
 
 static void
@@ -222,7 +283,7 @@ test_line_runs_split_where_the_font_changes(void **state)
 	emit_line(&out, &m, &line, x, 10, 100);
 	assert_int_equal(out.run_count, 3);
 	assert_run(&out.runs[0], "王", PF_BODY, 10, 0);
-	assert_run(&out.runs[1], "𠮷", PF_WENKAI, 26, 0);
+	assert_run(&out.runs[1], "𠮷", PF_SERIF, 26, 0);
 	assert_run(&out.runs[2], "社区", PF_BODY, 42, 0);
 	for (size_t i = 0; i < out.run_count; i++) {
 		assert_float_equal(out.runs[i].y, 100, 1e-9);
@@ -243,7 +304,7 @@ test_line_runs_keep_spacing_within_each_font(void **state)
 	emit_line(&out, &m, &line, x, 0, 0);
 	assert_int_equal(out.run_count, 3);
 	assert_run(&out.runs[0], "甲乙", PF_BODY, 0, 2);
-	assert_run(&out.runs[1], "𠮷𠮷", PF_WENKAI, 36, 2);
+	assert_run(&out.runs[1], "𠮷𠮷", PF_SERIF, 36, 2);
 	assert_run(&out.runs[2], "丙", PF_BODY, 72, 0);   /* space dropped */
 }
 
@@ -266,6 +327,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_marks_measured_by_their_ink,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_each_character_takes_the_first_face_with_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(
