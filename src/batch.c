@@ -23,6 +23,7 @@
 
 #include "arena.h"
 #include "batch_names.h"
+#include "json.h"
 #include "layout_cache.h"
 #include "linebreak.h"
 #include "output.h"
@@ -604,28 +605,6 @@ print_summary(const batch *b, double seconds, FILE *out)
 			        ? b->jobs[i].first_diagnostic : "(no diagnostic)");
 }
 
-/* Writes s as a JSON string, or null; escapes what JSON requires. */
-static void
-json_value(FILE *out, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* The summary as JSON: the counts, then one object per description. */
 static void
 write_summary_json(const batch *b, int status, FILE *out)
@@ -640,13 +619,13 @@ write_summary_json(const batch *b, int status, FILE *out)
 		const batch_job *j = &b->jobs[i];
 
 		fputs(i ? ",\n  {\"input\": " : "\n  {\"input\": ", out);
-		json_value(out, j->input);
+		json_write_string(out, j->input);
 		fputs(", \"output\": ", out);
-		json_value(out, j->outcome < JOB_REFUSED ? j->output : NULL);
+		json_write_string(out, j->outcome < JOB_REFUSED ? j->output : NULL);
 		fprintf(out, ", \"outcome\": \"%s\", \"errors\": %d, \"warnings\": "
 		        "%d, \"first_diagnostic\": ", outcome_names[j->outcome],
 		        j->errors, j->warnings);
-		json_value(out, j->first_diagnostic);
+		json_write_string(out, j->first_diagnostic);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);

@@ -5,11 +5,9 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "utf8.h"
+#include "json.h"
 
 static const char *const severity_names[] = {
 	[DIAG_NOTE] = "note",
@@ -79,37 +77,6 @@ count(diag_sink *sink, diag_severity severity)
 	return sink->stream != NULL;
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped;
- * UTF-8 passes through, and a byte that is not UTF-8 becomes U+FFFD, so
- * that every line is valid JSON whatever a message quotes. */
-static void
-print_json_string(FILE *out, const char *s)
-{
-	size_t len = strlen(s), i = 0;
-
-	fputc('"', out);
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t n = c < 0x80 ? 1 : utf8_decode(s + i, len - i, &cp);
-
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			n = 1;
-		} else if (c == '"' || c == '\\') {
-			fprintf(out, "\\%c", c);
-		} else if (c == '\n') {
-			fputs("\\n", out);
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c);
-		} else {
-			fwrite(s + i, 1, n, out);
-		}
-		i += n;
-	}
-	fputc('"', out);
-}
-
 /* "key": "value", or "key": null: every object has the same keys, so
  * that a district system can read them without testing for each. */
 static void
@@ -117,7 +84,7 @@ print_json_field(FILE *out, const char *key, const char *value)
 {
 	fprintf(out, ", \"%s\": ", key);
 	if (value != NULL)
-		print_json_string(out, value);
+		json_write_string(out, value);
 	else
 		fputs("null", out);
 }
@@ -134,7 +101,7 @@ print_json(FILE *out, diag_severity severity, source_pos pos,
 		ctx = &none;
 	fputs("{\"file\": ", out);
 	if (pos.file != NULL)
-		print_json_string(out, pos.file);
+		json_write_string(out, pos.file);
 	else
 		fputs("null", out);
 	fprintf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\"",
@@ -144,7 +111,7 @@ print_json(FILE *out, diag_severity severity, source_pos pos,
 	print_json_field(out, "row", ctx->row);
 	print_json_field(out, "table_column", ctx->column);
 	fputs(", \"message\": ", out);
-	print_json_string(out, message);
+	json_write_string(out, message);
 	fputs("}\n", out);
 }
 

@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "derive.h"
+#include "json.h"
 
 /* Exits like the arena does: out of memory has no recovery here. */
 static void *
@@ -189,25 +190,6 @@ overview_record_free(overview_record *rec, const table_def *t)
 
 /* ---- the description ------------------------------------------------- */
 
-/* Writes s as a JSON string: quotes, backslashes and control characters
- * escaped (a file name may hold anything). */
-static void
-json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* Orders records by agency, then by input position: the overview's row
  * order, the same for the same inputs. */
 static int
@@ -231,13 +213,13 @@ write_record(FILE *out, const table_repeat *rp, const overview_record *rec)
 	fputc('{', out);
 	for (size_t f = 0; f < rp->text_field_count; f++) {
 		fputs(f ? ", " : "", out);
-		json_string(out, rp->text_fields[f]);
+		json_write_string(out, rp->text_fields[f]);
 		fputs(": ", out);
-		json_string(out, rec->texts[f]);
+		json_write_string(out, rec->texts[f]);
 	}
 	for (size_t k = 0; k < rp->value_row_count; k++) {
 		fputs(rp->text_field_count + k ? ", " : "", out);
-		json_string(out, rp->value_rows[k].id);
+		json_write_string(out, rp->value_rows[k].id);
 		fputs(": [", out);
 		for (size_t c = 0; c < rp->value_rows[k].column_count; c++)
 			fprintf(out, "%s%s", c ? ", " : "", rec->values[n++]);
@@ -300,7 +282,7 @@ write_explanation(FILE *out, size_t count, const char *const *failed,
 			size_t size = 0;
 			FILE *q = open_memstream(&quoted, &size);
 
-			json_string(q, failed[i]);
+			json_write_string(q, failed[i]);
 			fclose(q);
 			quoted[strlen(quoted) - 1] = '\0';
 			fprintf(out, "%s%s", i ? "、" : "", quoted + 1);
@@ -323,7 +305,7 @@ write_chapters(FILE *out, const layout *l, const table_def *t,
 		const chapter_def *c = &l->chapters[ch];
 
 		fputs(ch ? ",\n" : "\n", out);
-		json_string(out, c->id);
+		json_write_string(out, c->id);
 		fputs(": ", out);
 		if (c->table >= 0 && &l->tables[c->table] == t) {
 			fputs("[{\"table\": {\"" TABLE_RECORDS_KEY "\": [", out);
@@ -366,9 +348,9 @@ overview_description(const layout *l, const table_def *t,
 	qsort(records, count, sizeof(*records), compare_records);
 	report_missing(records, count, diag);
 	fputs("{\"layout\": ", out);
-	json_string(out, l->name);
+	json_write_string(out, l->name);
 	fputs(", \"agency\": ", out);
-	json_string(out, agency);
+	json_write_string(out, agency);
 	fprintf(out, ", \"year\": %d,\n", year);
 	write_chapters(out, l, t, records, count, failed, failed_count);
 	fprintf(out, ",\n\"signoff\": {\"date\": \"%04d-%02d-%02d\"}}\n", d.year,

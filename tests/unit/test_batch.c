@@ -12,44 +12,6 @@
 #include "layout_cache.h"
 #include "report.h"
 
-/* Messages of one load, in memory. */
-typedef struct run {
-	arena *a;
-	diag_sink diag;
-	FILE *stream;
-	char *text;
-	size_t size;
-} run;
-
-/* Starts a run with its own arena and message buffer. */
-static void
-run_begin(run *r)
-{
-	r->a = arena_create();
-	r->text = NULL;
-	r->size = 0;
-	r->stream = open_memstream(&r->text, &r->size);
-	assert_non_null(r->stream);
-	diag_init(&r->diag, r->stream);
-}
-
-/* Everything printed so far ("" for nothing). */
-static const char *
-run_messages(run *r)
-{
-	fflush(r->stream);
-	return r->text != NULL ? r->text : "";
-}
-
-/* Frees what the run used. */
-static void
-run_end(run *r)
-{
-	fclose(r->stream);
-	free(r->text);
-	arena_destroy(r->a);
-}
-
 /* ---- names -------------------------------------------------------------- */
 
 /* batch_name_make of pattern with the given agency; checks the result. */
@@ -149,10 +111,10 @@ static void
 test_cache_loads_once(void **state)
 {
 	layout_cache *c = layout_cache_create(test_data_dir());
-	run r;
+	diag_capture r;
 	const layout *first, *again;
 
-	run_begin(&r);
+	diag_capture_begin(&r);
 	first = layout_cache_get(c, r.a, "gov-annual-2021", ".",
 	                         source_pos_file("d.yaml"), &r.diag);
 	again = layout_cache_get(c, r.a, "gov-annual-2021", ".",
@@ -162,9 +124,9 @@ test_cache_loads_once(void **state)
 	assert_int_equal(layout_cache_count(c), 1);
 	assert_null(layout_cache_get(c, r.a, "gov-annual-1999", ".",
 	                             source_pos_file("d.yaml"), &r.diag));
-	assert_non_null(strstr(run_messages(&r), "unknown layout 'gov-annual-1999'"));
+	assert_non_null(strstr(diag_capture_text(&r), "unknown layout 'gov-annual-1999'"));
 	assert_int_equal(layout_cache_count(c), 1);
-	run_end(&r);
+	diag_capture_end(&r);
 	layout_cache_free(c);
 }
 
@@ -198,17 +160,17 @@ first_table(const report *rep)
 static void
 test_repeat_expands_into_a_grid(void **state)
 {
-	run r;
+	diag_capture r;
 	const report *rep;
 	const table_values *tv;
 	const table_def *t;
 	const cell_value *total;
 
-	run_begin(&r);
+	diag_capture_begin(&r);
 	rep = report_load_buffer(r.a, "d.yaml", overview_description,
 	                         strlen(overview_description), test_data_dir(),
 	                         &r.diag);
-	assert_string_equal(run_messages(&r), "");
+	assert_string_equal(diag_capture_text(&r), "");
 	assert_non_null(rep);
 	tv = first_table(rep);
 	t = tv->table;
@@ -226,7 +188,7 @@ test_repeat_expands_into_a_grid(void **state)
 			assert_string_equal(t->cells[i].text, "甲街道");
 		else if (t->cells[i].row == 4 && t->cells[i].col == 0)
 			assert_string_equal(t->cells[i].text, "合计");
-	run_end(&r);
+	diag_capture_end(&r);
 }
 
 /* Loads text as a description (layout district-overview) and checks its
@@ -234,14 +196,14 @@ test_repeat_expands_into_a_grid(void **state)
 static void
 expect_description_error(const char *text, const char *expected)
 {
-	run r;
+	diag_capture r;
 
-	run_begin(&r);
+	diag_capture_begin(&r);
 	assert_null(report_load_buffer(r.a, "d.yaml", text, strlen(text),
 	                               test_data_dir(), &r.diag));
-	if (strstr(run_messages(&r), expected) == NULL)
-		fail_msg("'%s' not in:\n%s", expected, run_messages(&r));
-	run_end(&r);
+	if (strstr(diag_capture_text(&r), expected) == NULL)
+		fail_msg("'%s' not in:\n%s", expected, diag_capture_text(&r));
+	diag_capture_end(&r);
 }
 
 /* overview_description with its first from replaced by to. */
@@ -313,25 +275,25 @@ static const char repeat_layout[] =
 static void
 expect_repeat_layout(const char *from, const char *to, const char *expected)
 {
-	run r;
+	diag_capture r;
 	const char *hit = strstr(repeat_layout, from);
 	const char *text;
 	const layout *l;
 
 	assert_non_null(hit);
-	run_begin(&r);
+	diag_capture_begin(&r);
 	text = arena_printf(r.a, "%.*s%s%s", (int)(hit - repeat_layout),
 	                    repeat_layout, to, hit + strlen(from));
 	l = layout_load_buffer(r.a, "t.yaml", text, strlen(text), &r.diag);
 	if (expected == NULL) {
-		assert_string_equal(run_messages(&r), "");
+		assert_string_equal(diag_capture_text(&r), "");
 		assert_non_null(l);
 		assert_non_null(l->tables[0].repeat);
 		assert_int_equal(l->tables[0].repeat->row_count, 1);
-	} else if (strstr(run_messages(&r), expected) == NULL) {
-		fail_msg("'%s' not in:\n%s", expected, run_messages(&r));
+	} else if (strstr(diag_capture_text(&r), expected) == NULL) {
+		fail_msg("'%s' not in:\n%s", expected, diag_capture_text(&r));
 	}
-	run_end(&r);
+	diag_capture_end(&r);
 }
 
 static void

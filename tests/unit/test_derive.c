@@ -11,44 +11,6 @@
 #include "layout.h"
 #include "report.h"
 
-/* Messages captured from one run. */
-typedef struct capture {
-	arena *a;
-	diag_sink diag;
-	FILE *stream;
-	char *messages;
-	size_t messages_size;
-} capture;
-
-/* Starts capturing diagnostics into memory. */
-static void
-capture_begin(capture *c)
-{
-	c->a = arena_create();
-	c->messages = NULL;
-	c->messages_size = 0;
-	c->stream = open_memstream(&c->messages, &c->messages_size);
-	assert_non_null(c->stream);
-	diag_init(&c->diag, c->stream);
-}
-
-/* Everything printed so far ("" when nothing). */
-static const char *
-captured(capture *c)
-{
-	fflush(c->stream);
-	return c->messages != NULL ? c->messages : "";
-}
-
-/* Frees what the capture used. */
-static void
-capture_end(capture *c)
-{
-	fclose(c->stream);
-	free(c->messages);
-	arena_destroy(c->a);
-}
-
 /* ---- descriptions for the real layout ----------------------------------- */
 
 static const char *const table3_rows[] = {
@@ -117,7 +79,7 @@ static const char short_table4[] =
 
 /* Loads text against the real layout, capturing messages. */
 static const report *
-load(capture *c, const char *text)
+load(diag_capture *c, const char *text)
 {
 	return report_load_buffer(c->a, "test.yaml", text, strlen(text),
 	                          test_data_dir(), &c->diag);
@@ -156,12 +118,12 @@ static void
 expect_load_error(const char *table3, const char *table4,
                   const char *expected)
 {
-	capture c;
+	diag_capture c;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	assert_null(load(&c, description(c.a, table3, table4)));
-	assert_string_equal(captured(&c), expected);
-	capture_end(&c);
+	assert_string_equal(diag_capture_text(&c), expected);
+	diag_capture_end(&c);
 }
 
 /* ---- the real layout ---------------------------------------------------- */
@@ -171,13 +133,13 @@ expect_load_error(const char *table3, const char *table4,
 static void
 test_table3_totals_derived(void **state)
 {
-	capture c;
+	diag_capture c;
 	const report *rep;
 	const table_values *t3;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rep = load(&c, description(c.a, short_table3(c.a), short_table4));
-	assert_string_equal(captured(&c), "");
+	assert_string_equal(diag_capture_text(&c), "");
 	assert_non_null(rep);
 	t3 = table_of(rep, "表三");
 	assert_cell(t3, "本年新收", "自然人", "1", false);
@@ -190,7 +152,7 @@ test_table3_totals_derived(void **state)
 	assert_cell(t3, "总计", "总计", "1953", true);
 	assert_true(report_cell(t3, "总计", "总计")->number == 1953.0);
 	assert_false(report_cell(t3, "总计", "总计")->has_note);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* 表四's 总计 in all three blocks, from lists, a note value and a
@@ -198,11 +160,11 @@ test_table3_totals_derived(void **state)
 static void
 test_table4_totals_derived(void **state)
 {
-	capture c;
+	diag_capture c;
 	const report *rep;
 	const table_values *t4;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rep = load(&c, description(c.a, short_table3(c.a), short_table4));
 	assert_non_null(rep);
 	t4 = table_of(rep, "表四");
@@ -210,7 +172,7 @@ test_table4_totals_derived(void **state)
 	assert_cell(t4, "未经复议直接起诉", "结果维持", "5（其中 1 件撤诉）", false);
 	assert_cell(t4, "未经复议直接起诉", "总计", "11", true);
 	assert_cell(t4, "复议后起诉", "总计", "34", true);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* A derivable value the clerk gives is kept exactly as given, even when
@@ -218,24 +180,24 @@ test_table4_totals_derived(void **state)
 static void
 test_given_total_kept(void **state)
 {
-	capture c;
+	diag_capture c;
 	const report *rep;
 	const table_values *t3;
 	const char *rows;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rows = arena_printf(c.a, "        本年新收: [1, 1, 1, 1, 1, 1, 999]\n"
 	                    "        总计: [0, 0, 0, 0, 0, 0, \"7（含 2 件转办）\"]\n%s",
 	                    strstr(short_table3(c.a), "        上年结转"));
 	rep = load(&c, description(c.a, rows, short_table4));
-	assert_string_equal(captured(&c), "");
+	assert_string_equal(diag_capture_text(&c), "");
 	assert_non_null(rep);
 	t3 = table_of(rep, "表三");
 	assert_cell(t3, "本年新收", "总计", "999", false);
 	assert_cell(t3, "总计", "自然人", "0", false);
 	assert_cell(t3, "总计", "总计", "7（含 2 件转办）", false);
 	assert_cell(t3, "上年结转", "总计", "27", true);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* A mapping may leave out a derived column, and a row sum's row may be
@@ -243,23 +205,23 @@ test_given_total_kept(void **state)
 static void
 test_mapping_omits_derived(void **state)
 {
-	capture c;
+	diag_capture c;
 	const report *rep;
 	const table_values *t3;
 	const char *rows;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rows = arena_printf(c.a, "%s        总计: {自然人: 5}\n",
 	                    short_table3(c.a));
 	rep = load(&c, description(c.a, rows, short_table4));
-	assert_string_equal(captured(&c), "");
+	assert_string_equal(diag_capture_text(&c), "");
 	assert_non_null(rep);
 	t3 = table_of(rep, "表三");
 	assert_cell(t3, "总计", "自然人", "5", false);
 	assert_cell(t3, "总计", "商业企业", "294", true);
 	/* the column sum is tried first: 5 + 294 + 315 + … */
 	assert_cell(t3, "总计", "总计", "1685", true);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* A value no sum computes must still be given: the messages are those
@@ -267,34 +229,34 @@ test_mapping_omits_derived(void **state)
 static void
 test_missing_plain_value(void **state)
 {
-	capture c;
+	diag_capture c;
 	const char *rows;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rows = arena_printf(c.a, "        本年新收: {商业企业: 1, 科研机构: 1, 社会公益组织: 1, "
 	                    "法律服务机构: 1, 其他: 1}\n%s",
 	                    strstr(short_table3(c.a), "        上年结转"));
 	assert_null(load(&c, description(c.a, rows, short_table4)));
-	assert_string_equal(captured(&c),
+	assert_string_equal(diag_capture_text(&c),
 	                    "test.yaml:16:15: error: 表三 row 本年新收: missing "
 	                    "column '自然人'\n");
-	capture_end(&c);
-	capture_begin(&c);
+	diag_capture_end(&c);
+	diag_capture_begin(&c);
 	rows = strstr(short_table3(c.a), "        上年结转");
 	assert_null(load(&c, description(c.a, rows, short_table4)));
-	assert_string_equal(captured(&c),
+	assert_string_equal(diag_capture_text(&c),
 	                    "test.yaml:16:9: error: 表三: missing row '本年新收'\n");
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* A list must have all the columns or exactly those not derived. */
 static void
 test_wrong_short_count(void **state)
 {
-	capture c;
+	diag_capture c;
 	const char *rows;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	rows = arena_printf(c.a, "        本年新收: [1, 2, 3, 4, 5]\n%s",
 	                    strstr(short_table3(c.a), "        上年结转"));
 	expect_load_error(rows, short_table4,
@@ -308,7 +270,7 @@ test_wrong_short_count(void **state)
 	                  "test.yaml:42:15: error: 表四 row 行政复议: 3 values given; "
 	                  "5 columns expected (结果维持, 结果纠正, 其他结果, 尚未审结, "
 	                  "总计), or 4 without the derived 总计\n");
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* ---- exact sums on a small layout ---------------------------------------- */
@@ -366,7 +328,7 @@ static const char amounts_layout[] =
 
 /* The amounts layout with the first occurrence of from replaced. */
 static const layout *
-load_amounts_layout(capture *c, const char *from, const char *to)
+load_amounts_layout(diag_capture *c, const char *from, const char *to)
 {
 	const char *hit = strstr(amounts_layout, from);
 	const char *text;
@@ -376,7 +338,7 @@ load_amounts_layout(capture *c, const char *from, const char *to)
 	text = arena_printf(c->a, "%.*s%s%s", (int)(hit - amounts_layout),
 	                    amounts_layout, to, hit + strlen(from));
 	l = layout_load_buffer(c->a, "l.yaml", text, strlen(text), &c->diag);
-	assert_string_equal(captured(c), "");
+	assert_string_equal(diag_capture_text(c), "");
 	assert_non_null(l);
 	return l;
 }
@@ -416,11 +378,11 @@ give(table_values *tv, const char *row, const char *col, const char *text)
 static void
 test_amount_sums_exact(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	table_values *tv;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	l = load_amounts_layout(&c, "name: amounts", "name: amounts");
 	tv = empty_values(c.a, l);
 	give(tv, "甲", "收", "0.1");
@@ -430,7 +392,7 @@ test_amount_sums_exact(void **state)
 	give(tv, "件数", "收", "2");
 	give(tv, "件数", "支", "1（另有 2 笔待结）");
 	assert_true(derive_table_values(c.a, tv, &c.diag));
-	assert_string_equal(captured(&c), "");
+	assert_string_equal(diag_capture_text(&c), "");
 	assert_cell(tv, "甲", "合计", "0.3", true);
 	assert_cell(tv, "乙", "合计", "4069.208", true);
 	assert_cell(tv, "总额", "收", "4068.308", true);
@@ -439,7 +401,7 @@ test_amount_sums_exact(void **state)
 	assert_true(report_cell(tv, "总额", "合计")->number == 4069.508);
 	/* 件数 is a count row; a term with a note counts by its number */
 	assert_cell(tv, "件数", "合计", "3", true);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* Decimals written with trailing zeros are kept, and whole amounts stay
@@ -447,11 +409,11 @@ test_amount_sums_exact(void **state)
 static void
 test_amount_decimals_follow_terms(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	table_values *tv;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	l = load_amounts_layout(&c, "        - 件数\n",
 	                        "        - {id: 件数, type: amount}\n");
 	tv = empty_values(c.a, l);
@@ -466,7 +428,7 @@ test_amount_decimals_follow_terms(void **state)
 	assert_cell(tv, "乙", "合计", "5", true);
 	assert_cell(tv, "总额", "合计", "6.50", true);
 	assert_cell(tv, "件数", "合计", "1.0000", true);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* Two sums that need each other leave both values absent: an error at
@@ -474,11 +436,11 @@ test_amount_decimals_follow_terms(void **state)
 static void
 test_underivable_reported(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	table_values *tv;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	l = load_amounts_layout(&c, "      - {row: 总额, of: [甲, 乙]}\n",
 	                        "      - {column: 收, of: [合计]}\n");
 	tv = empty_values(c.a, l);
@@ -490,25 +452,25 @@ test_underivable_reported(void **state)
 	give(tv, "件数", "收", "1");
 	give(tv, "件数", "支", "1");
 	assert_false(derive_table_values(c.a, tv, &c.diag));
-	assert_string_equal(captured(&c),
+	assert_string_equal(diag_capture_text(&c),
 	                    "d.yaml:9:7: error: 表甲 row 甲, column 收: not given and "
 	                    "cannot be derived: term column 合计 has no value either\n"
 	                    "d.yaml:9:7: error: 表甲 row 甲, column 合计: not given and "
 	                    "cannot be derived: term column 收 has no value either\n");
 	/* the given values of 乙 still determine its own cycle */
 	assert_cell(tv, "乙", "收", "2", false);
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* A sum beyond 64 bits is an error, not a wrapped number. */
 static void
 test_sum_too_large(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	table_values *tv;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	l = load_amounts_layout(&c, "name: amounts", "name: amounts");
 	tv = empty_values(c.a, l);
 	give(tv, "甲", "收", "999999999999999.9999");
@@ -518,21 +480,21 @@ test_sum_too_large(void **state)
 	give(tv, "件数", "收", "0");
 	give(tv, "件数", "支", "0");
 	assert_false(derive_table_values(c.a, tv, &c.diag));
-	assert_non_null(strstr(captured(&c),
+	assert_non_null(strstr(diag_capture_text(&c),
 	                       "d.yaml:9:7: error: 表甲 row 甲, column 合计: the "
 	                       "sum of its terms is too large\n"));
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* Which values are targets, as the loader asks. */
 static void
 test_targets(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	const table_def *t;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	l = load_amounts_layout(&c, "name: amounts", "name: amounts");
 	t = &l->tables[0];
 	assert_true(derive_is_column_target(t, 0, 2));
@@ -542,7 +504,7 @@ test_targets(void **state)
 	assert_true(derive_is_target(t, 2, 0));
 	assert_true(derive_is_target(t, 3, 2));
 	assert_false(derive_is_target(t, 3, 1));
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 /* The exact decimals the checks compare with: notes ignored, decimals
@@ -573,21 +535,21 @@ test_exact_decimals(void **state)
 static void
 test_underivable_context(void **state)
 {
-	capture c;
+	diag_capture c;
 	const layout *l;
 	table_values *tv;
 
-	capture_begin(&c);
+	diag_capture_begin(&c);
 	c.diag.format = DIAG_FORMAT_JSON;
 	l = load_amounts_layout(&c, "    values:\n",
 	                        "    value_rule: V-1\n    values:\n");
 	tv = empty_values(c.a, l);
 	give(tv, "甲", "收", "1");
 	assert_false(derive_table_values(c.a, tv, &c.diag));
-	assert_non_null(strstr(captured(&c), "\"rule\": \"V-1\", "
+	assert_non_null(strstr(diag_capture_text(&c), "\"rule\": \"V-1\", "
 	                       "\"table\": \"表甲\", \"row\": \"甲\", "
 	                       "\"table_column\": \"合计\""));
-	capture_end(&c);
+	diag_capture_end(&c);
 }
 
 int

@@ -9,44 +9,6 @@
 
 #include "layout.h"
 
-/* One load: its arena and the diagnostics it printed. */
-typedef struct load_run {
-	arena *a;
-	diag_sink diag;
-	FILE *stream;
-	char *messages;
-	size_t messages_size;
-} load_run;
-
-/* Starts a run whose diagnostics are captured for verbatim checks. */
-static void
-run_begin(load_run *run)
-{
-	run->a = arena_create();
-	run->messages = NULL;
-	run->messages_size = 0;
-	run->stream = open_memstream(&run->messages, &run->messages_size);
-	assert_non_null(run->stream);
-	diag_init(&run->diag, run->stream);
-}
-
-/* Everything printed so far. */
-static const char *
-run_messages(load_run *run)
-{
-	fflush(run->stream);
-	return run->messages;
-}
-
-/* Frees what the run used. */
-static void
-run_end(load_run *run)
-{
-	fclose(run->stream);
-	free(run->messages);
-	arena_destroy(run->a);
-}
-
 /* ------------------------------------------------------------------ */
 /* The real layout                                                      */
 /* ------------------------------------------------------------------ */
@@ -54,7 +16,7 @@ run_end(load_run *run)
 /* Loads layouts/gov-annual-2021.yaml from the checkout, failing the test
  * on any diagnostic. */
 static const layout *
-load_official(load_run *run)
+load_official(diag_capture *run)
 {
 	char path[4096];
 	const layout *l;
@@ -62,7 +24,7 @@ load_official(load_run *run)
 	snprintf(path, sizeof(path), "%s/layouts/gov-annual-2021.yaml",
 	         test_data_dir());
 	l = layout_load_file(run->a, path, &run->diag);
-	assert_string_equal(run_messages(run) ? run_messages(run) : "", "");
+	assert_string_equal(diag_capture_text(run) ? diag_capture_text(run) : "", "");
 	assert_non_null(l);
 	return l;
 }
@@ -123,10 +85,10 @@ assert_binding(const table_def *t, int row, int col, const char *row_id,
 static void
 test_official_page_and_fonts(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_string_equal(l->name, "gov-annual-2021");
 	assert_true(fabs(l->page.width - 595.276) < 0.001);
@@ -145,16 +107,16 @@ test_official_page_and_fonts(void **state)
 	assert_int_equal(l->page_number.odd_align, ALIGN_RIGHT);
 	assert_int_equal(l->page_number.even_align, ALIGN_LEFT);
 	assert_true(l->page_number.indent_em == 1.0);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_official_styles(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_int_equal(l->styles[STYLE_TITLE].font_role,
 	                 layout_font_role_index(l, "title"));
@@ -171,7 +133,7 @@ test_official_styles(void **state)
 	assert_int_equal(l->styles[STYLE_SIGNOFF].align, ALIGN_RIGHT);
 	assert_true(l->styles[STYLE_SIGNOFF].right_indent_em == 2.0);
 	assert_true(l->styles[STYLE_SIGNOFF].space_before == 1.0);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
@@ -186,11 +148,11 @@ test_official_chapters(void **state)
 		"六、其他需要报告的事项",
 	};
 	static const char *const tables[] = { NULL, "表二", "表三", "表四", NULL, NULL };
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	size_t i;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_int_equal(l->chapter_count, 6);
 	for (i = 0; i < 6; i++) {
@@ -210,16 +172,16 @@ test_official_chapters(void **state)
 	assert_string_equal(l->chapters[4].aliases[1], "存在问题及改进情况");
 	assert_string_equal(l->chapters[3].aliases[0],
 	                    "因政府信息公开工作被申请行政复议、提起行政诉讼情况");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_official_title_and_numbers(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_int_equal(l->title_phrase_count, 4);
 	assert_string_equal(l->title_phrases[0], "{agency}");
@@ -230,17 +192,17 @@ test_official_title_and_numbers(void **state)
 	assert_string_equal(l->subheading_numbers[0], "（一）");
 	assert_string_equal(l->subheading_numbers[4], "（五）");
 	assert_string_equal(l->subheading_numbers[9], "（十）");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_official_table2(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	t = layout_find_table(l, "表二");
 	assert_non_null(t);
@@ -262,7 +224,7 @@ test_official_table2(void **state)
 	                 VALUE_AMOUNT);
 	assert_int_equal(t->value_rows[value_row_index(t, "规章")].kind, VALUE_COUNT);
 	assert_true(t->columns[0].value > t->columns[1].value);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
@@ -272,13 +234,13 @@ test_official_table3(void **state)
 		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
 		"其他", "总计",
 	};
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t;
 	const value_row *r;
 	size_t k;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	t = layout_find_table(l, "表三");
 	assert_non_null(t);
@@ -314,18 +276,18 @@ test_official_table3(void **state)
 	assert_int_equal(t->columns[0].kind, COLUMN_FIXED);
 	assert_true(t->columns[0].value < 2 * 10.5);
 	assert_int_equal(t->columns[9].kind, COLUMN_SHARE);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_official_table4(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t;
 	int c;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	t = layout_find_table(l, "表四");
 	assert_non_null(t);
@@ -343,7 +305,7 @@ test_official_table4(void **state)
 	assert_binding(t, 3, 0, "行政复议", "结果维持");
 	assert_binding(t, 3, 9, "未经复议直接起诉", "总计");
 	assert_binding(t, 3, 13, "复议后起诉", "尚未审结");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* The sums of 表三 and 表四: every 总计 column, and （七）总计 over the 21
@@ -354,12 +316,12 @@ test_official_sums(void **state)
 	static const char *const applicants[] = {
 		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
 	};
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t3, *t4;
 	size_t k;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_int_equal(layout_find_table(l, "表二")->sum_count, 0);
 	t3 = layout_find_table(l, "表三");
@@ -389,7 +351,7 @@ test_official_sums(void **state)
 		assert_true(value_sum_applies_to_row(&t4->sums[0], &t4->value_rows[k]));
 	assert_false(t3->landscape);
 	assert_null(t3->caption);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* The 2021 layout's rules (spec §10): names, checked sums, equalities,
@@ -398,11 +360,11 @@ test_official_sums(void **state)
 static void
 test_official_rules(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t2, *t3, *t4;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	t2 = layout_find_table(l, "表二");
 	t3 = layout_find_table(l, "表三");
@@ -448,7 +410,7 @@ test_official_rules(void **state)
 	assert_non_null(layout_outdated_key(t2, "规范性文件"));
 	assert_non_null(layout_outdated_key(t3, "其他处理"));
 	assert_null(layout_outdated_key(t3, "其他"));
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* The note style is the layout's own; caption, absent, is derived from
@@ -456,11 +418,11 @@ test_official_rules(void **state)
 static void
 test_official_note_and_caption_styles(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const block_style *note, *caption;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	note = &l->styles[STYLE_NOTE];
 	caption = &l->styles[STYLE_CAPTION];
@@ -473,18 +435,18 @@ test_official_note_and_caption_styles(void **state)
 	assert_true(caption->first_indent_em == 0);
 	assert_true(caption->keep_with_next);
 	assert_true(caption->line_pitch == l->page.line_pitch);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* Every grid position of every official table is covered exactly once. */
 static void
 test_official_grids_tile(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	size_t i, k;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = load_official(&run);
 	assert_int_equal(l->table_count, 3);
 	for (i = 0; i < l->table_count; i++) {
@@ -494,7 +456,7 @@ test_official_grids_tile(void **state)
 			area += t->cells[k].rowspan * t->cells[k].colspan;
 		assert_int_equal(area, t->row_count * t->col_count);
 	}
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,12 +466,12 @@ test_official_grids_tile(void **state)
 static void
 test_load_named(void **state)
 {
-	load_run run;
+	diag_capture run;
 	source_pos where = { "d.yaml", 1, 9 };
 	const layout *l;
 	char base[4096];
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = layout_load_named(run.a, "gov-annual-2021", test_data_dir(), NULL,
 	                      where, &run.diag);
 	assert_non_null(l);
@@ -518,21 +480,21 @@ test_load_named(void **state)
 	l = layout_load_named(run.a, "gov-annual-2021.yaml", test_data_dir(), base,
 	                      where, &run.diag);
 	assert_non_null(l);
-	assert_string_equal(run_messages(&run), "");
+	assert_string_equal(diag_capture_text(&run), "");
 	assert_null(layout_load_named(run.a, "gov-anual-2021", test_data_dir(), NULL,
 	                              where, &run.diag));
 	assert_null(layout_load_named(run.a, "zzz", test_data_dir(), NULL, where,
 	                              &run.diag));
 	assert_null(layout_load_named(run.a, "sub/none.yaml", test_data_dir(), "/nonexistent",
 	                              where, &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "d.yaml:1:9: error: unknown layout 'gov-anual-2021' (did you mean "
 	                    "'gov-annual-2021'?); available layouts: district-overview, gov-annual-2021, gov-annual-2021-a3\n"
 	                    "d.yaml:1:9: error: unknown layout 'zzz'; available layouts: "
 	                    "district-overview, gov-annual-2021, gov-annual-2021-a3\n"
 	                    "d.yaml:1:9: error: cannot open layout '/nonexistent/sub/none.yaml': "
 	                    "No such file or directory\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,31 +546,31 @@ variant(arena *a, const char *from, const char *to)
 static void
 expect_layout(const char *from, const char *to, const char *expected)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = layout_load_buffer(run.a, "t.yaml", variant(run.a, from, to),
 	                       strlen(variant(run.a, from, to)), &run.diag);
-	assert_string_equal(run_messages(&run), expected ? expected : "");
+	assert_string_equal(diag_capture_text(&run), expected ? expected : "");
 	if (expected == NULL)
 		assert_non_null(l);
 	else
 		assert_null(l);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_mini_loads(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const table_def *t;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = layout_load_buffer(run.a, "t.yaml", mini, strlen(mini), &run.diag);
 	assert_non_null(l);
-	assert_string_equal(run_messages(&run), "");
+	assert_string_equal(diag_capture_text(&run), "");
 	t = &l->tables[0];
 	assert_int_equal(t->row_count, 1);
 	assert_int_equal(t->col_count, 2);
@@ -620,7 +582,7 @@ test_mini_loads(void **state)
 	                 8 * 72 / 25.4 / 16) < 1e-9);
 	assert_int_equal(l->styles[STYLE_HEADING1].align, ALIGN_LEFT);
 	assert_true(l->styles[STYLE_HEADING1].line_pitch == 28.991);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* Without note and caption styles, both follow the paragraph style:
@@ -629,11 +591,11 @@ test_mini_loads(void **state)
 static void
 test_mini_default_styles(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const layout *l;
 	const block_style *paragraph, *note, *caption;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	l = layout_load_buffer(run.a, "t.yaml", mini, strlen(mini), &run.diag);
 	assert_non_null(l);
 	paragraph = &l->styles[STYLE_PARAGRAPH];
@@ -647,24 +609,24 @@ test_mini_default_styles(void **state)
 	assert_int_equal(caption->align, ALIGN_CENTER);
 	assert_true(caption->first_indent_em == 0);
 	assert_true(caption->keep_with_next);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* A note or caption style the layout gives is read like any other. */
 static void
 test_mini_given_note_style(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = variant(run.a, "  signoff:",
 	               "  note: {font: table, align: justify, left_indent: 1em}\n"
 	               "  caption: {font: title, space_after: 0.5}\n"
 	               "  signoff:");
 	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
-	assert_string_equal(run_messages(&run), "");
+	assert_string_equal(diag_capture_text(&run), "");
 	assert_non_null(l);
 	assert_int_equal(l->styles[STYLE_NOTE].font_role,
 	                 layout_font_role_index(l, "table"));
@@ -673,7 +635,7 @@ test_mini_given_note_style(void **state)
 	assert_int_equal(l->styles[STYLE_CAPTION].align, ALIGN_LEFT);
 	assert_false(l->styles[STYLE_CAPTION].keep_with_next);
 	assert_true(l->styles[STYLE_CAPTION].space_after == 0.5);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* text with the first occurrence of from replaced by to. */
@@ -730,35 +692,35 @@ sum_mini(arena *a, const char *from, const char *to)
 static void
 expect_sums(const char *from, const char *to, const char *expected)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = sum_mini(run.a, from, to);
 	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
-	assert_string_equal(run_messages(&run), expected ? expected : "");
+	assert_string_equal(diag_capture_text(&run), expected ? expected : "");
 	if (expected == NULL)
 		assert_non_null(l);
 	else
 		assert_null(l);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_sums_parsed(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 	const layout *l;
 	const table_def *t;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = sum_mini(run.a, "    font: table\n",
 	                "    font: table\n    caption: 表甲 收支情况\n"
 	                "    orientation: landscape\n");
 	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
-	assert_string_equal(run_messages(&run), "");
+	assert_string_equal(diag_capture_text(&run), "");
 	assert_non_null(l);
 	t = &l->tables[0];
 	assert_int_equal(t->sum_count, 2);
@@ -772,7 +734,7 @@ test_sums_parsed(void **state)
 	assert_string_equal(t->sums[1].terms[0], "甲");
 	assert_string_equal(t->caption, "表甲 收支情况");
 	assert_true(t->landscape);
-	run_end(&run);
+	diag_capture_end(&run);
 	expect_sums("    font: table\n", "    font: table\n    orientation: portrait\n",
 	            NULL);
 }
@@ -824,20 +786,20 @@ test_sums_bad_shapes(void **state)
 static void
 test_sums_unusable(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = sum_mini(run.a, "{id: 金额, columns: [收, 支, 合计]",
 	                "{id: 金额, columns: [收, 支, 笔数]");
 	text = replace_in(run.a, text, "value: [金额, 合计]", "value: [金额, 笔数]");
 	text = replace_in(run.a, text, "{row: 总额, of: [甲, 乙]}",
 	                  "{column: 笔数, of: [合计]}");
 	assert_null(layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:24:9: error: 表甲: sums[1]: no value row has column "
 	                    "'笔数' and all its terms\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* sum_mini with rules after its sums: the first rule on line 26. */
@@ -853,19 +815,19 @@ rule_mini(arena *a, const char *rules)
 static void
 expect_rules(const char *rules, const char *expected)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 	const layout *l;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = rule_mini(run.a, rules);
 	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
-	assert_string_equal(run_messages(&run), expected ? expected : "");
+	assert_string_equal(diag_capture_text(&run), expected ? expected : "");
 	if (expected == NULL)
 		assert_non_null(l);
 	else
 		assert_null(l);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* The three rule shapes, sum ids and levels, names and outdated keys as
@@ -873,12 +835,12 @@ expect_rules(const char *rules, const char *expected)
 static void
 test_rules_parsed(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const char *text;
 	const layout *l;
 	const table_def *t;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	text = rule_mini(run.a,
 		"      - {id: R-1, level: warning, for_each: column, left: [甲, 乙], right: [总额]}\n"
 		"      - {for_each: row, rows: [甲], left: [合计], right: [previous.合计, 收, -支], why: 因为}\n"
@@ -892,7 +854,7 @@ test_rules_parsed(void **state)
 	                  "{id: S-2, level: warning, column: 合计, of: [收, 支]}");
 	text = replace_in(run.a, text, "rows: [甲,", "rows: [{id: 甲, name: 一},");
 	l = layout_load_buffer(run.a, "t.yaml", text, strlen(text), &run.diag);
-	assert_string_equal(run_messages(&run), "");
+	assert_string_equal(diag_capture_text(&run), "");
 	assert_non_null(l);
 	t = &l->tables[0];
 	assert_string_equal(t->sums[0].rule, "S-2");
@@ -922,7 +884,7 @@ test_rules_parsed(void **state)
 	assert_string_equal(layout_outdated_key(t, "旧行"), "新行");
 	assert_string_equal(t->value_rule, "V-1");
 	assert_string_equal(t->structure_rule, "S-1");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* Rules that name what the table does not have, or have the wrong

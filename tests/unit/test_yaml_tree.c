@@ -8,48 +8,9 @@
 
 #include "yaml_tree.h"
 
-/* One loader run: the arena it used, the diagnostics it printed. */
-typedef struct load_run {
-	arena *a;
-	diag_sink diag;
-	FILE *stream;
-	char *messages;
-	size_t messages_size;
-} load_run;
-
-/* Starts a run whose diagnostics are captured in memory, so tests can
- * compare them verbatim. */
-static void
-run_begin(load_run *run)
-{
-	run->a = arena_create();
-	run->messages = NULL;
-	run->messages_size = 0;
-	run->stream = open_memstream(&run->messages, &run->messages_size);
-	assert_non_null(run->stream);
-	diag_init(&run->diag, run->stream);
-}
-
-/* Returns everything printed so far, as one string. */
-static const char *
-run_messages(load_run *run)
-{
-	fflush(run->stream);
-	return run->messages;
-}
-
-/* Frees the run's arena and captured text. */
-static void
-run_end(load_run *run)
-{
-	fclose(run->stream);
-	free(run->messages);
-	arena_destroy(run->a);
-}
-
 /* Loads a NUL-terminated text named "t.yaml". */
 static const ynode *
-load_text(load_run *run, const char *text)
+load_text(diag_capture *run, const char *text)
 {
 	return yaml_tree_load_buffer(run->a, "t.yaml", text, strlen(text),
 	                             &run->diag);
@@ -59,12 +20,12 @@ load_text(load_run *run, const char *text)
 static void
 expect_load_error(const char *text, size_t size, const char *expected)
 {
-	load_run run;
+	diag_capture run;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	assert_null(yaml_tree_load_buffer(run.a, "t.yaml", text, size, &run.diag));
-	assert_string_equal(run_messages(&run), expected);
-	run_end(&run);
+	assert_string_equal(diag_capture_text(&run), expected);
+	diag_capture_end(&run);
 }
 
 /* ------------------------------------------------------------------ */
@@ -73,10 +34,10 @@ expect_load_error(const char *text, size_t size, const char *expected)
 static void
 test_positions(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root, *list, *value;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "名称: 值\nlist:\n  - a\n  - \"b c\"\n");
 	assert_non_null(root);
 	assert_int_equal(root->kind, YNODE_MAPPING);
@@ -97,24 +58,24 @@ test_positions(void **state)
 	assert_int_equal(ynode_get_key(root, "list")->pos.line, 2);
 	assert_null(ynode_get(root, "missing"));
 	assert_string_equal(root->pos.file, "t.yaml");
-	assert_string_equal(run_messages(&run), "");
-	run_end(&run);
+	assert_string_equal(diag_capture_text(&run), "");
+	diag_capture_end(&run);
 }
 
 /* Keys keep file order, which loaders rely on for chapters. */
 static void
 test_mapping_order(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "z: 1\na: 2\nm: 3\n");
 	assert_string_equal(root->pairs[0].key->text, "z");
 	assert_string_equal(root->pairs[1].key->text, "a");
 	assert_string_equal(root->pairs[2].key->text, "m");
 	assert_string_equal(root->pairs[2].value->text, "3");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
@@ -213,11 +174,11 @@ nested_lists(arena *a, int n)
 static void
 test_depth_limit(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *node;
 	int depth = 1;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	node = load_text(&run, nested_lists(run.a, YAML_TREE_MAX_DEPTH));
 	assert_non_null(node);
 	while (node->count == 1) {
@@ -226,36 +187,36 @@ test_depth_limit(void **state)
 	}
 	assert_int_equal(depth, YAML_TREE_MAX_DEPTH);
 	assert_null(load_text(&run, nested_lists(run.a, YAML_TREE_MAX_DEPTH + 1)));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:1:65: error: nesting deeper than 64 levels\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* The BOM is skipped and does not shift columns. */
 static void
 test_bom(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "\xEF\xBB\xBF" "a: 1\n");
 	assert_non_null(root);
 	assert_string_equal(root->pairs[0].key->text, "a");
 	assert_int_equal(root->pairs[0].key->pos.column, 1);
 	assert_int_equal(root->pairs[0].value->pos.column, 4);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* CRLF files load with lines counted once per CRLF and no stray CR. */
 static void
 test_crlf(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root, *list;
 	const char *text = "a: x\r\nlist:\r\n  - y\r\nb: |\r\n  p\r\n  q\r\n";
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, text);
 	assert_non_null(root);
 	assert_string_equal(ynode_get(root, "a")->text, "x");
@@ -263,7 +224,7 @@ test_crlf(void **state)
 	assert_string_equal(list->items[0]->text, "y");
 	assert_int_equal(list->items[0]->pos.line, 3);
 	assert_string_equal(ynode_get(root, "b")->text, "p\nq\n");
-	run_end(&run);
+	diag_capture_end(&run);
 	text = "a: 1\r\nb: 2\r\nb: 3\r\n";
 	expect_load_error(text, strlen(text),
 	                  "t.yaml:3:1: error: duplicate key 'b' (first at line 2)\n");
@@ -273,10 +234,10 @@ test_crlf(void **state)
 static void
 test_json(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root, *list;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "{\"agency\": \"某街道\", \"year\": 2024,\n"
 	                       " \"list\": [1, \"2\", {\"k\": true}]}");
 	assert_non_null(root);
@@ -288,7 +249,7 @@ test_json(void **state)
 	assert_int_equal(list->items[2]->kind, YNODE_MAPPING);
 	assert_int_equal(list->items[2]->pos.line, 2);
 	assert_false(list->items[1]->plain);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* A bad byte is placed by line and character column. */
@@ -363,30 +324,30 @@ test_files(void **state)
 {
 	char path[] = "/tmp/gk_test_yaml_XXXXXX";
 	int fd = mkstemp(path);
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	char expected[256];
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "k: [1]\nk: 2\n", 12), 12);
 	close(fd);
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = yaml_tree_load_file(run.a, path, &run.diag);
 	assert_null(root);
 	snprintf(expected, sizeof(expected),
 	         "%s:2:1: error: duplicate key 'k' (first at line 1)\n", path);
-	assert_string_equal(run_messages(&run), expected);
-	run_end(&run);
+	assert_string_equal(diag_capture_text(&run), expected);
+	diag_capture_end(&run);
 	unlink(path);
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	assert_null(yaml_tree_load_file(run.a, "/nonexistent/x.yaml", &run.diag));
 	assert_null(yaml_tree_load_file(run.a, "/tmp", &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "/nonexistent/x.yaml: error: cannot open: No such file or directory\n"
 	                    "/tmp: error: cannot open: Is a directory\n");
 	assert_int_equal(run.diag.errors, 2);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* ------------------------------------------------------------------ */
@@ -398,13 +359,13 @@ static const char *const style_keys[] = {
 static void
 test_check_keys(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "font: body\nalgin: left\ncolour: red\nspaceafter: 1\n");
 	assert_false(ynode_check_keys(root, style_keys, "style 'title'", &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:2:1: error: unknown key 'algin' in style 'title' "
 	                    "(did you mean 'align'?)\n"
 	                    "t.yaml:3:1: error: unknown key 'colour' in style 'title'\n"
@@ -413,7 +374,7 @@ test_check_keys(void **state)
 	root = load_text(&run, "font: body\n");
 	assert_true(ynode_check_keys(root, style_keys, "style 'title'", &run.diag));
 	assert_int_equal(run.diag.errors, 3);
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 /* Distances count characters, so one wrong 汉字 is one edit. */
@@ -431,49 +392,49 @@ test_suggest_code_points(void **state)
 static void
 test_require_and_expect(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "\nname: x\nlist: [1]\n");
 	assert_non_null(ynode_require(root, "name", "layout", &run.diag));
 	assert_null(ynode_require(root, "page", "layout", &run.diag));
 	assert_false(ynode_expect(ynode_get(root, "list"), YNODE_MAPPING, "fonts",
 	                          &run.diag));
 	assert_true(ynode_expect(root, YNODE_MAPPING, "layout", &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:2:1: error: layout: missing required key 'page'\n"
 	                    "t.yaml:3:7: error: fonts must be a mapping, not a sequence\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_to_string(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	const char *s = NULL;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "a: hello\nb: \"\"\nc: {x: 1}\n");
 	assert_true(ynode_to_string(ynode_get(root, "a"), "a", &s, &run.diag));
 	assert_string_equal(s, "hello");
 	assert_false(ynode_to_string(ynode_get(root, "b"), "b", &s, &run.diag));
 	assert_false(ynode_to_string(ynode_get(root, "c"), "c", &s, &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:2:4: error: b must not be empty\n"
 	                    "t.yaml:3:4: error: c must be a scalar, not a mapping\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_to_long(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	long v = 0;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "a: 2024\nb: \"12\"\nc: 010\nd: 1.5\ne: 200\n"
 	                       "f: -3\ng: 0x10\nh: 99999999999999999999999\n");
 	assert_true(ynode_to_long(ynode_get(root, "a"), 0, 9999, "year", &v, &run.diag));
@@ -487,7 +448,7 @@ test_to_long(void **state)
 	assert_false(ynode_to_long(ynode_get(root, "g"), 0, 100, "g", &v, &run.diag));
 	assert_false(ynode_to_long(ynode_get(root, "h"), 0, 100, "h", &v, &run.diag));
 	assert_int_equal(v, -3);
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:2:4: error: b must be an integer, not the quoted string '12'\n"
 	                    "t.yaml:3:4: error: c must be an integer, not '010'\n"
 	                    "t.yaml:4:4: error: d must be an integer, not '1.5'\n"
@@ -495,17 +456,17 @@ test_to_long(void **state)
 	                    "t.yaml:7:4: error: g must be an integer, not '0x10'\n"
 	                    "t.yaml:8:4: error: h must be between 0 and 100, not "
 	                    "99999999999999999999999\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_to_double(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	double v = 0;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "a: 10.5\nb: 16\nc: 1e3\nd: '2'\ne: .5\n");
 	assert_true(ynode_to_double(ynode_get(root, "a"), "a", &v, &run.diag));
 	assert_true(v == 10.5);
@@ -514,21 +475,21 @@ test_to_double(void **state)
 	assert_false(ynode_to_double(ynode_get(root, "c"), "c", &v, &run.diag));
 	assert_false(ynode_to_double(ynode_get(root, "d"), "d", &v, &run.diag));
 	assert_false(ynode_to_double(ynode_get(root, "e"), "e", &v, &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:3:4: error: c must be a number, not '1e3'\n"
 	                    "t.yaml:4:4: error: d must be a number, not the quoted string '2'\n"
 	                    "t.yaml:5:4: error: e must be a number, not '.5'\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_to_length(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	double pt = 0;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "a: 25.4mm\nb: 2.54cm\nc: 16pt\nd: 1in\n"
 	                       "e: 2em\nf: 12\ng: -1mm\nh: \"37mm\"\n");
 	assert_true(ynode_to_length(ynode_get(root, "a"), "a", &pt, &run.diag));
@@ -544,24 +505,24 @@ test_to_length(void **state)
 	assert_false(ynode_to_length(ynode_get(root, "e"), "e", &pt, &run.diag));
 	assert_false(ynode_to_length(ynode_get(root, "f"), "f", &pt, &run.diag));
 	assert_false(ynode_to_length(ynode_get(root, "g"), "g", &pt, &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:5:4: error: e must be a length such as 37mm, 2.5cm, "
 	                    "16pt or 1in, not '2em'\n"
 	                    "t.yaml:6:4: error: f must be a length such as 37mm, 2.5cm, "
 	                    "16pt or 1in, not '12'\n"
 	                    "t.yaml:7:4: error: g must be a length such as 37mm, 2.5cm, "
 	                    "16pt or 1in, not '-1mm'\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void
 test_to_bool(void **state)
 {
-	load_run run;
+	diag_capture run;
 	const ynode *root;
 	bool v = false;
 
-	run_begin(&run);
+	diag_capture_begin(&run);
 	root = load_text(&run, "[true, no, \"true\", 1]");
 	assert_true(ynode_to_bool(root->items[0], "k", &v, &run.diag));
 	assert_true(v);
@@ -569,10 +530,10 @@ test_to_bool(void **state)
 	assert_false(v);
 	assert_false(ynode_to_bool(root->items[2], "k", &v, &run.diag));
 	assert_false(ynode_to_bool(root->items[3], "k", &v, &run.diag));
-	assert_string_equal(run_messages(&run),
+	assert_string_equal(diag_capture_text(&run),
 	                    "t.yaml:1:12: error: k must be true or false, not 'true'\n"
 	                    "t.yaml:1:20: error: k must be true or false, not '1'\n");
-	run_end(&run);
+	diag_capture_end(&run);
 }
 
 static void

@@ -14,6 +14,47 @@
 
 #include <cmocka.h>
 
+#include "arena.h"
+#include "diag.h"
+
+/* A loader run whose diagnostics are captured in memory, so tests can
+ * compare them verbatim; a is the run's arena. */
+typedef struct diag_capture {
+	arena *a;
+	diag_sink diag;
+	FILE *stream;
+	char *text;
+	size_t size;
+} diag_capture;
+
+static inline void
+diag_capture_begin(diag_capture *c)
+{
+	c->a = arena_create();
+	c->text = NULL;
+	c->size = 0;
+	c->stream = open_memstream(&c->text, &c->size);
+	assert_non_null(c->stream);
+	diag_init(&c->diag, c->stream);
+}
+
+/* Everything printed so far ("" when nothing). */
+static inline const char *
+diag_capture_text(diag_capture *c)
+{
+	fflush(c->stream);
+	return c->text != NULL ? c->text : "";
+}
+
+/* Frees what the run used. */
+static inline void
+diag_capture_end(diag_capture *c)
+{
+	fclose(c->stream);
+	free(c->text);
+	arena_destroy(c->a);
+}
+
 /* The checkout (layouts/, fonts/, samples/), from GK_DATA_DIR or the build. */
 static inline const char *
 test_data_dir(void)
