@@ -13,7 +13,7 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DATADIR  ?= $(CURDIR)
 
-PKGS      = freetype2 fontconfig yaml-0.1 harfbuzz harfbuzz-subset libqpdf
+PKGS      = freetype2 fontconfig yaml-0.1 harfbuzz harfbuzz-subset libdeflate libqpdf
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -17,7 +17,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
-libyaml-dev libharfbuzz-dev libcmocka-dev libqpdf-dev
+libyaml-dev libharfbuzz-dev libdeflate-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
 fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free
 fonts-noto-cjk fonts-liberation2"

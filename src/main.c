@@ -19,6 +19,7 @@
 #include "init.h"
 #include "layout.h"
 #include "render.h"
+#include "timing.h"
 
 #define DEFAULT_LAYOUT "gov-annual-2021"
 
@@ -474,6 +475,7 @@ main(int argc, char **argv)
 	cli c = { 0 };
 	int status;
 
+	timing_mark("main");
 	diag_init(&diag, stderr);
 	if (argc < 2)
 		return usage_error(&diag, "%s", "no command given");
@@ -499,5 +501,6 @@ main(int argc, char **argv)
 	if (status == 0)
 		status = run_command(&c, &diag);
 	free(c.inputs);
+	timing_mark("teardown");
 	return status;
 }

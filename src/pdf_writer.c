@@ -39,6 +39,7 @@
 #include "arena.h"
 #include "cff.h"
 #include "utf8.h"
+#include "timing.h"
 
 #define SRGB_PROFILE_PATH "/usr/share/color/icc/sRGB.icc"
 #define SRGB_CONDITION "sRGB IEC61966-2.1"
@@ -2131,12 +2132,21 @@ write_document(writer *w, unsigned char **out, size_t *out_size)
 
 	find_canonical_fonts(w);
 	if (!normalise_metadata(w) || !collect_code_points(w) ||
-	    !prepare_fonts(w) || !create_document(w) || !embed_fonts(w))
+	    !prepare_fonts(w))
+		return false;
+	timing_mark("pdf: subsets");
+	if (!create_document(w) || !embed_fonts(w))
 		return false;
 	for (p = 0; p < w->doc->count; p++)
 		if (!draw_page(w, p))
 			return false;
-	return write_document_parts(w) && save_document(w, out, out_size);
+	if (!write_document_parts(w))
+		return false;
+	timing_mark("pdf: objects");
+	if (!save_document(w, out, out_size))
+		return false;
+	timing_mark("pdf: save");
+	return true;
 }
 
 /* Frees the libharu document, the HarfBuzz objects and the arena. */

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "typeset.h"
 #include "yaml_tree.h"
+#include "timing.h"
 
 const char *
 render_data_dir(void)
@@ -455,6 +456,7 @@ write_pdf(arena *a, const report *r, const pages *doc,
 	    !pdf_write(doc, &meta, &bytes, &size, diag))
 		return false;
 	ok = output_write_atomic(opt->output, bytes, size, diag);
+	timing_mark("output");
 	free(bytes);
 	return ok;
 }
@@ -508,9 +510,11 @@ lay_out_and_write(render_session *s, arena *a, const report *r,
 	const pages *doc;
 	int status;
 
+	timing_mark("fonts");
 	if (fonts == NULL)
 		return had_errors ? EXIT_BAD_INPUT : EXIT_FAILURE_OTHER;
 	doc = typeset_report(a, r, fonts, opt->draft ? &draft_mark : NULL, diag);
+	timing_mark("typeset");
 	status = doc == NULL ? EXIT_BAD_INPUT : input_status(diag, opt->strict);
 	if (doc != NULL && opt->output != NULL &&
 	    (status == EXIT_OK || opt->draft) &&
@@ -528,8 +532,11 @@ render_source(render_session *s, arena *a, const source_file *desc,
 	const report *r, *previous;
 	int status = EXIT_BAD_INPUT;
 
+	timing_mark("start");
 	if (load_reports(s, a, desc, opt, &r, &previous, diag)) {
+		timing_mark("load");
 		check_report(r, previous, diag);
+		timing_mark("check");
 		status = lay_out_and_write(s, a, r, desc, opt, diag);
 	}
 	if (opt->inspect != NULL)
