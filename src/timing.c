@@ -13,6 +13,23 @@
 static _Thread_local int enabled = -1;
 static _Thread_local double previous_ms;
 
+/* The process's peak resident set so far (VmHWM), in KB; 0 if unknown. */
+static long
+peak_rss_kb(void)
+{
+	char line[128];
+	long kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 static double
 now_ms(void)
 {
@@ -34,7 +51,7 @@ timing_mark(const char *stage)
 	if (!enabled)
 		return;
 	now = now_ms();
-	fprintf(stderr, "gkreport: timing: %-14s %7.2f ms\n", stage,
-	        now - previous_ms);
+	fprintf(stderr, "gkreport: timing: %-14s %7.2f ms  (peak RSS %ld KB)\n",
+	        stage, now - previous_ms, peak_rss_kb());
 	previous_ms = now;
 }
