@@ -16,6 +16,8 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
+# libqpdf-dev gives extract.c qpdf-c.h and brings libqpdf29, which
+# gkreport extract loads at run time (it is not linked: see Makefile).
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
 libyaml-dev libharfbuzz-dev libdeflate-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai

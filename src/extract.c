@@ -1,8 +1,15 @@
 /*
  * extract.c - writes a PDF's embedded files back out, read with libqpdf.
+ *
+ * libqpdf is loaded with dlopen when extract runs, never linked: it brings
+ * libstdc++, gnutls, nettle, gmp and more, whose loading and relocation
+ * would cost every other command (render, batch) some 2.5 ms and 6 MB at
+ * start-up.  qpdf-c.h still gives the types and prototypes, so the table
+ * of entry points below cannot drift from the library's declarations.
  */
 #include "extract.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,7 +27,31 @@
 #define MAX_TREE_DEPTH 32
 #define MAX_TREE_NODES 10000
 
+/* The shared library and the Debian package that holds it: the soname is
+ * the ABI of the qpdf-c.h this file is compiled against. */
+#define QPDF_LIBRARY "libqpdf.so.29"
+#define QPDF_PACKAGE "libqpdf29"
+
+/* The libqpdf functions extract uses, without their "qpdf_" prefix. */
+#define QPDF_FUNCTIONS(X)                                                 \
+	X(init) X(cleanup) X(silence_errors) X(set_suppress_warnings)      \
+	X(read) X(has_error) X(get_error) X(get_error_message_detail)      \
+	X(get_root) X(oh_is_dictionary) X(oh_has_key) X(oh_get_key)       \
+	X(oh_is_string) X(oh_get_binary_utf8_value) X(oh_is_stream)       \
+	X(oh_get_object_id) X(oh_get_stream_data) X(oh_is_array)          \
+	X(oh_get_array_n_items) X(oh_get_array_item)
+
+/* libqpdf, opened: each member points at qpdf_NAME, typed from its
+ * declaration in qpdf-c.h. */
+typedef struct qpdf_library {
+	void *handle;
+#define QPDF_MEMBER(name) __typeof__(&qpdf_##name) name;
+	QPDF_FUNCTIONS(QPDF_MEMBER)
+#undef QPDF_MEMBER
+} qpdf_library;
+
 typedef struct extractor {
+	const qpdf_library *qpdf;
 	qpdf_data q;
 	arena *a;
 	const char *pdf;
@@ -35,6 +66,51 @@ typedef struct extractor {
 	int status;
 } extractor;
 
+/* The function name within libqpdf, or NULL when the library lacks it;
+ * *missing names the first one lacking. */
+static void *
+find_function(void *handle, const char *name, const char **missing)
+{
+	void *function = dlsym(handle, name);
+
+	if (function == NULL && *missing == NULL)
+		*missing = name;
+	return function;
+}
+
+/* Opens libqpdf and finds every function extract uses; false after an
+ * error saying which package to install (a system without it is, like
+ * one without fonts, no fault of the PDF). */
+static bool
+qpdf_library_open(qpdf_library *lib, diag_sink *diag)
+{
+	const char *missing = NULL;
+	const char *why;
+
+	lib->handle = dlopen(QPDF_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (lib->handle == NULL) {
+		why = dlerror();
+		diag_error(diag, source_pos_file(NULL), "extract needs "
+		           "libqpdf: %s; install it: apt-get install "
+		           QPDF_PACKAGE, why != NULL ? why : QPDF_LIBRARY);
+		return false;
+	}
+#define QPDF_FIND(name)                                                   \
+	lib->name = (__typeof__(lib->name))                               \
+	    find_function(lib->handle, "qpdf_" #name, &missing);
+	QPDF_FUNCTIONS(QPDF_FIND)
+#undef QPDF_FIND
+	if (missing != NULL) {
+		diag_error(diag, source_pos_file(NULL), "extract needs "
+		           "libqpdf: " QPDF_LIBRARY " has no function %s; "
+		           "reinstall it: apt-get install --reinstall "
+		           QPDF_PACKAGE, missing);
+		dlclose(lib->handle);
+		return false;
+	}
+	return true;
+}
+
 /* Reports libqpdf's pending error, if any, naming the PDF; true when
  * there was one (the caller then gives up on what it was reading). */
 static bool
@@ -42,11 +118,11 @@ qpdf_failed(extractor *ex, const char *what)
 {
 	qpdf_error e;
 
-	if (!qpdf_has_error(ex->q))
+	if (!ex->qpdf->has_error(ex->q))
 		return false;
-	e = qpdf_get_error(ex->q);
+	e = ex->qpdf->get_error(ex->q);
 	diag_error(ex->diag, source_pos_file(ex->pdf), "%s: %s", what,
-	           qpdf_get_error_message_detail(ex->q, e));
+	           ex->qpdf->get_error_message_detail(ex->q, e));
 	return true;
 }
 
@@ -55,10 +131,10 @@ qpdf_failed(extractor *ex, const char *what)
 static bool
 open_pdf(extractor *ex)
 {
-	ex->q = qpdf_init();
-	qpdf_silence_errors(ex->q);
-	qpdf_set_suppress_warnings(ex->q, QPDF_TRUE);
-	qpdf_read(ex->q, ex->pdf, NULL);
+	ex->q = ex->qpdf->init();
+	ex->qpdf->silence_errors(ex->q);
+	ex->qpdf->set_suppress_warnings(ex->q, QPDF_TRUE);
+	ex->qpdf->read(ex->q, ex->pdf, NULL);
 	return !qpdf_failed(ex, "cannot read as a PDF");
 }
 
@@ -67,10 +143,26 @@ open_pdf(extractor *ex)
 static qpdf_oh
 dict_get(extractor *ex, qpdf_oh oh, const char *key)
 {
-	if (oh == 0 || !qpdf_oh_is_dictionary(ex->q, oh) ||
-	    !qpdf_oh_has_key(ex->q, oh, key))
+	if (oh == 0 || !ex->qpdf->oh_is_dictionary(ex->q, oh) ||
+	    !ex->qpdf->oh_has_key(ex->q, oh, key))
 		return 0;
-	return qpdf_oh_get_key(ex->q, oh, key);
+	return ex->qpdf->oh_get_key(ex->q, oh, key);
+}
+
+/* The number of items of an array; 0 for anything else (or 0). */
+static int
+array_length(extractor *ex, qpdf_oh oh)
+{
+	if (oh == 0 || !ex->qpdf->oh_is_array(ex->q, oh))
+		return 0;
+	return ex->qpdf->oh_get_array_n_items(ex->q, oh);
+}
+
+/* Item i of an array of at least i + 1 items. */
+static qpdf_oh
+array_item(extractor *ex, qpdf_oh array, int i)
+{
+	return ex->qpdf->oh_get_array_item(ex->q, array, i);
 }
 
 /* The name a file is written under: the last path component of name
@@ -107,9 +199,9 @@ spec_name(extractor *ex, qpdf_oh spec)
 		const char *text;
 		size_t length = 0;
 
-		if (s == 0 || !qpdf_oh_is_string(ex->q, s))
+		if (s == 0 || !ex->qpdf->oh_is_string(ex->q, s))
 			continue;
-		text = qpdf_oh_get_binary_utf8_value(ex->q, s, &length);
+		text = ex->qpdf->oh_get_binary_utf8_value(ex->q, s, &length);
 		if (text != NULL && length > 0)
 			return safe_name(ex, text, length);
 	}
@@ -191,9 +283,9 @@ spec_stream(extractor *ex, qpdf_oh spec)
 	qpdf_oh ef = dict_get(ex, spec, "/EF");
 	qpdf_oh s = dict_get(ex, ef, "/UF");
 
-	if (s == 0 || !qpdf_oh_is_stream(ex->q, s))
+	if (s == 0 || !ex->qpdf->oh_is_stream(ex->q, s))
 		s = dict_get(ex, ef, "/F");
-	return s != 0 && qpdf_oh_is_stream(ex->q, s) ? s : 0;
+	return s != 0 && ex->qpdf->oh_is_stream(ex->q, s) ? s : 0;
 }
 
 /* Extracts the file of one file specification, decoded (Flate and the
@@ -210,10 +302,10 @@ extract_spec(extractor *ex, qpdf_oh spec)
 	if (stream == 0)
 		return;
 	name = unique_name(ex, spec_name(ex, spec));
-	if (seen_before(ex, qpdf_oh_get_object_id(ex->q, stream), name))
+	if (seen_before(ex, ex->qpdf->oh_get_object_id(ex->q, stream), name))
 		return;
-	qpdf_oh_get_stream_data(ex->q, stream, qpdf_dl_generalized, &filtered,
-	                        &data, &size);
+	ex->qpdf->oh_get_stream_data(ex->q, stream, qpdf_dl_generalized,
+	                             &filtered, &data, &size);
 	if (qpdf_failed(ex, "cannot read an embedded file")) {
 		ex->status = EXIT_BAD_INPUT;
 	} else if (!filtered) {
@@ -236,13 +328,10 @@ walk_name_tree(extractor *ex, qpdf_oh node, int depth)
 
 	if (depth > MAX_TREE_DEPTH || ++ex->nodes > MAX_TREE_NODES)
 		return;
-	if (names != 0 && qpdf_oh_is_array(ex->q, names))
-		for (int i = 1; i < qpdf_oh_get_array_n_items(ex->q, names); i += 2)
-			extract_spec(ex, qpdf_oh_get_array_item(ex->q, names, i));
-	if (kids != 0 && qpdf_oh_is_array(ex->q, kids))
-		for (int i = 0; i < qpdf_oh_get_array_n_items(ex->q, kids); i++)
-			walk_name_tree(ex, qpdf_oh_get_array_item(ex->q, kids, i),
-			               depth + 1);
+	for (int i = 1; i < array_length(ex, names); i += 2)
+		extract_spec(ex, array_item(ex, names, i));
+	for (int i = 0; i < array_length(ex, kids); i++)
+		walk_name_tree(ex, array_item(ex, kids, i), depth + 1);
 }
 
 /* Extracts what /Root /Names /EmbeddedFiles lists, then the associated
@@ -250,22 +339,22 @@ walk_name_tree(extractor *ex, qpdf_oh node, int depth)
 static void
 extract_all(extractor *ex)
 {
-	qpdf_oh root = qpdf_get_root(ex->q);
+	qpdf_oh root = ex->qpdf->get_root(ex->q);
 	qpdf_oh af = dict_get(ex, root, "/AF");
 
 	walk_name_tree(ex, dict_get(ex, dict_get(ex, root, "/Names"),
 	                            "/EmbeddedFiles"), 0);
-	if (af != 0 && qpdf_oh_is_array(ex->q, af))
-		for (int i = 0; i < qpdf_oh_get_array_n_items(ex->q, af); i++)
-			extract_spec(ex, qpdf_oh_get_array_item(ex->q, af, i));
+	for (int i = 0; i < array_length(ex, af); i++)
+		extract_spec(ex, array_item(ex, af, i));
 }
 
-int
-extract_attachments(const char *pdf, const char *dir, FILE *list,
-                    diag_sink *diag)
+/* Extracts with libqpdf open: the work of extract_attachments. */
+static int
+extract_with(const qpdf_library *qpdf, const char *pdf, const char *dir,
+             FILE *list, diag_sink *diag)
 {
-	extractor ex = { NULL, arena_create(), pdf, dir, list, diag, NULL,
-	                 NULL, 0, 0, 0, EXIT_OK };
+	extractor ex = { qpdf, NULL, arena_create(), pdf, dir, list, diag,
+	                 NULL, NULL, 0, 0, 0, EXIT_OK };
 
 	if (!open_pdf(&ex)) {
 		ex.status = EXIT_BAD_INPUT;
@@ -277,7 +366,21 @@ extract_attachments(const char *pdf, const char *dir, FILE *list,
 			ex.status = EXIT_BAD_INPUT;
 		}
 	}
-	qpdf_cleanup(&ex.q);
+	qpdf->cleanup(&ex.q);
 	arena_destroy(ex.a);
 	return ex.status;
+}
+
+int
+extract_attachments(const char *pdf, const char *dir, FILE *list,
+                    diag_sink *diag)
+{
+	qpdf_library qpdf;
+	int status;
+
+	if (!qpdf_library_open(&qpdf, diag))
+		return EXIT_FAILURE_OTHER;
+	status = extract_with(&qpdf, pdf, dir, list, diag);
+	dlclose(qpdf.handle);
+	return status;
 }

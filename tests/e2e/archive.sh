@@ -316,6 +316,61 @@ if [ "$ar_status" -eq 2 ] && grep -q "^$ar/no-such.pdf: error: " "$ar/nosuch.err
 else
 	fail "extract: a missing PDF is exit 2, named" "exit $ar_status" "$(cat "$ar/nosuch.err")"
 fi
+# --- extract loads libqpdf only when it runs ---------------------------------------
+# Linking libqpdf would load libstdc++, gnutls and more into every command;
+# extract opens it with dlopen instead (src/extract.c).
+if ! ldd "$gk" >"$ar/ldd.out" 2>&1; then
+	fail "gkreport is not linked with libqpdf" "ldd failed" "$(head -3 "$ar/ldd.out")"
+elif grep -q 'libqpdf' "$ar/ldd.out"; then
+	fail "gkreport is not linked with libqpdf" "$(grep libqpdf "$ar/ldd.out")"
+else
+	pass "gkreport is not linked with libqpdf"
+fi
+# ar_patched FROM TO COPY: a copy of gkreport with every FROM in its bytes
+# (backslash escapes allowed) made TO, of the same length, to stand for a
+# system whose libqpdf is missing or lacks a function.
+ar_patched() {
+	"$ar_python" - "$gk" "$1" "$2" "$3" <<'EOF'
+import sys
+def raw(text):
+    return text.encode("ascii").decode("unicode_escape").encode("latin-1")
+binary, old, new, copy = sys.argv[1], raw(sys.argv[2]), raw(sys.argv[3]), sys.argv[4]
+data = open(binary, "rb").read()
+assert len(old) == len(new) and old in data, "no " + sys.argv[2]
+open(copy, "wb").write(data.replace(old, new))
+EOF
+	chmod +x "$3"
+}
+ar_patched libqpdf.so.29 libqpdf.so.00 "$ar/gk-nolib"
+"$ar/gk-nolib" extract "$ar/stdin.pdf" -o "$ar/nolib" >"$ar/nolib.out" 2>"$ar/nolib.err"
+ar_status=$?
+if [ "$ar_status" -eq 1 ] && [ ! -e "$ar/nolib" ] && [ ! -s "$ar/nolib.out" ] &&
+	grep -q '^gkreport: error: extract needs libqpdf: libqpdf.so.00: .*; install it: apt-get install libqpdf29$' \
+		"$ar/nolib.err"; then
+	pass "extract without libqpdf installed: exit 1, names the package, no folder made"
+else
+	fail "extract without libqpdf installed: exit 1, names the package, no folder made" \
+		"exit $ar_status" "$(head -3 "$ar/nolib.err")"
+fi
+ar_patched 'qpdf_oh_get_key\0' 'qpdf_oh_get_kez\0' "$ar/gk-nosym"
+"$ar/gk-nosym" extract "$ar/stdin.pdf" -o "$ar/nosym" >/dev/null 2>"$ar/nosym.err"
+ar_status=$?
+if [ "$ar_status" -eq 1 ] && [ ! -e "$ar/nosym" ] &&
+	grep -q '^gkreport: error: extract needs libqpdf: libqpdf.so.29 has no function qpdf_oh_get_kez; reinstall it: apt-get install --reinstall libqpdf29$' \
+		"$ar/nosym.err"; then
+	pass "extract with a libqpdf lacking a function: exit 1, named"
+else
+	fail "extract with a libqpdf lacking a function: exit 1, named" "exit $ar_status" "$(head -3 "$ar/nosym.err")"
+fi
+# The unpatched gkreport, on the same PDF, loads libqpdf and extracts.
+rm -rf "$ar/stdin.files"
+if "$gk" extract "$ar/stdin.pdf" -o "$ar/stdin.files" >/dev/null 2>&1 &&
+	cmp -s "$sample" "$ar/stdin.files/description.yaml"; then
+	pass "extract loads libqpdf and writes the embedded file"
+else
+	fail "extract loads libqpdf and writes the embedded file"
+fi
+
 # A PDF made by pikepdf, with a two-level name tree, Flate and plain
 # streams, /AF repeating two entries, and hostile or clashing names.
 "$ar_python" - "$ar/hostile.pdf" <<'EOF'
