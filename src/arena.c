@@ -19,9 +19,17 @@ typedef struct chunk {
 	max_align_t data[];
 } chunk;
 
+/* A release arena_destroy runs; the list lives in the arena itself. */
+typedef struct cleanup {
+	struct cleanup *next;
+	void (*release)(void *data);
+	void *data;
+} cleanup;
+
 struct arena {
 	chunk *head;
 	size_t total;
+	cleanup *cleanups;           /* newest first */
 };
 
 static void
@@ -48,6 +56,8 @@ arena_destroy(arena *a)
 
 	if (a == NULL)
 		return;
+	for (cleanup *k = a->cleanups; k != NULL; k = k->next)
+		k->release(k->data);
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -70,6 +80,16 @@ new_chunk(arena *a, size_t need)
 	return c;
 }
 
+/* size rounded up to the alignment; at least one unit, so that every
+ * allocation has an address of its own. */
+static size_t
+round_up(size_t size)
+{
+	size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+
+	return rounded == 0 ? ARENA_ALIGN : rounded;
+}
+
 void *
 arena_alloc(arena *a, size_t size)
 {
@@ -79,9 +99,7 @@ arena_alloc(arena *a, size_t size)
 
 	if (size > SIZE_MAX - ARENA_ALIGN)
 		out_of_memory();
-	rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (rounded == 0)
-		rounded = ARENA_ALIGN;
+	rounded = round_up(size);
 	if (c == NULL || c->size - c->used < rounded)
 		c = new_chunk(a, rounded);
 	p = (char *)c->data + c->used;
@@ -126,23 +144,46 @@ arena_strdup(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Formats into the free end of the newest chunk when the text fits,
+ * so that most strings are formatted once, not measured first. */
 char *
 arena_printf(arena *a, const char *fmt, ...)
 {
+	chunk *c = a->head;
+	size_t room = c != NULL ? c->size - c->used : 0;
+	char *p = c != NULL ? (char *)c->data + c->used : NULL;
 	va_list ap;
 	int n;
-	char *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(p, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		out_of_memory();
+	if ((size_t)n < room) {
+		/* used and size are multiples of ARENA_ALIGN: this fits too */
+		size_t rounded = round_up((size_t)n + 1);
+
+		c->used += rounded;
+		a->total += rounded;
+		return p;
+	}
 	p = arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void
+arena_on_destroy(arena *a, void (*release)(void *data), void *data)
+{
+	cleanup *k = arena_alloc(a, sizeof(*k));
+
+	k->release = release;
+	k->data = data;
+	k->next = a->cleanups;
+	a->cleanups = k;
 }
 
 size_t

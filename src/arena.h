@@ -29,6 +29,11 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Runs release(data) when a is destroyed, the last registered first:
+ * for what lives outside the arena but belongs with it (a compiled
+ * regex of a layout). */
+void arena_on_destroy(arena *a, void (*release)(void *data), void *data);
+
 /* Bytes handed out so far (for tests and the benchmark). */
 size_t arena_used(const arena *a);
 

@@ -36,13 +36,25 @@ typedef struct signed_total {
 	bool overflow;
 } signed_total;
 
-/* One side of an equality or sum as the message shows it, and its total. */
+/* One side of an equality or sum, its total and, once the rule failed,
+ * its text.  A rule is first evaluated without text: most rules pass,
+ * and formatting their terms cost more than adding them up. */
 typedef struct side {
+	bool with_text;              /* build text as terms are added */
 	const char *text;            /* "一(3) + 二(0)" */
 	signed_total total;
 	size_t terms;
 	const cell_value *first_given; /* for the message's position */
 } side;
+
+/* An empty side, with or without its text. */
+static side
+empty_side(bool with_text)
+{
+	side s = { with_text, "", { { 0, 0 }, { 0, 0 }, false }, 0, NULL };
+
+	return s;
+}
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -140,7 +152,8 @@ totals_equal(signed_total left, signed_total right, bool *comparable)
 /* ---- sides of a rule ---------------------------------------------------- */
 
 /* Adds a term "name(value)" to a side, with " + " or " - " before it
- * (a first term only carries its minus). */
+ * (a first term only carries its minus); name is only read when the
+ * side has text. */
 static void
 side_add(checker *ck, side *s, const char *name, exact_decimal value,
          bool negative)
@@ -148,8 +161,9 @@ side_add(checker *ck, side *s, const char *name, exact_decimal value,
 	const char *sign = s->terms == 0 ? (negative ? "-" : "")
 	                                 : (negative ? " - " : " + ");
 
-	s->text = arena_printf(ck->a, "%s%s%s(%s)", s->text, sign, name,
-	                       format_number(ck, value));
+	if (s->with_text)
+		s->text = arena_printf(ck->a, "%s%s%s(%s)", s->text, sign, name,
+		                       format_number(ck, value));
 	total_add(&s->total, value, negative);
 	s->terms++;
 }
@@ -212,8 +226,11 @@ sum_side(checker *ck, const table_values *tv, const value_sum *s,
 		if (short_form && value.scaled == 0)
 			zeros++;
 		else
-			side_add(ck, out, sum_term_name(tv->table, s, i), value, false);
+			side_add(ck, out, out->with_text ?
+			         sum_term_name(tv->table, s, i) : NULL, value, false);
 	}
+	if (!out->with_text)
+		return true;
 	if (out->terms == 0) {
 		out->text = arena_printf(ck->a, "0: its %zu %s are all 0",
 		                         s->term_count, s->over_columns ? "columns" : "rows");
@@ -236,7 +253,7 @@ check_sum_target(checker *ck, const table_values *tv, const value_sum *s,
 {
 	const table_def *t = tv->table;
 	const cell_value *target = report_cell(tv, row_id, col_id);
-	side terms = { "", { { 0, 0 }, { 0, 0 }, false }, 0, NULL };
+	side terms = empty_side(false);
 	signed_total given = { { 0, 0 }, { 0, 0 }, false };
 	diag_context ctx = { s->rule, t->id, row_id, col_id };
 	exact_decimal value;
@@ -248,6 +265,8 @@ check_sum_target(checker *ck, const table_values *tv, const value_sum *s,
 	total_add(&given, value, false);
 	if (totals_equal(given, terms.total, &comparable))
 		return;
+	terms = empty_side(true);
+	sum_side(ck, tv, s, row_id, col_id, &terms);
 	report_failure(ck, s->level, target->pos, &ctx, arena_printf(ck->a,
 		"%s %s %s: %s(%s) should be %s", t->id,
 		s->over_columns ? "row" : "column", s->over_columns ? row_id : col_id,
@@ -336,7 +355,8 @@ equal_side(checker *ck, const table_values *tv, const table_rule *rule,
 			return false;
 		if (!terms[i].previous)
 			side_note_position(out, cell);
-		side_add(ck, out, term_name(ck, tv->table, rule, &terms[i]), value,
+		side_add(ck, out, out->with_text ?
+		         term_name(ck, tv->table, rule, &terms[i]) : NULL, value,
 		         terms[i].negative);
 	}
 	return true;
@@ -352,8 +372,7 @@ static bool
 check_equal_at(checker *ck, const table_values *tv, const table_rule *rule,
                const char *at, bool failed_before)
 {
-	side left = { "", { { 0, 0 }, { 0, 0 }, false }, 0, NULL };
-	side right = left;
+	side left = empty_side(false), right = empty_side(false);
 	diag_context ctx = { rule->id, tv->table->id, rule->per_row ? at : NULL,
 	                     rule->per_row ? NULL : at };
 	const cell_value *where;
@@ -366,6 +385,10 @@ check_equal_at(checker *ck, const table_values *tv, const table_rule *rule,
 	where = left.first_given != NULL ? left.first_given : right.first_given;
 	if (where == NULL && failed_before)
 		return true;
+	left = empty_side(true);
+	right = empty_side(true);
+	equal_side(ck, tv, rule, rule->left, rule->left_count, at, &left);
+	equal_side(ck, tv, rule, rule->right, rule->right_count, at, &right);
 	report_failure(ck, rule->level, where != NULL ? where->pos : ck->table_pos,
 	               &ctx,
 		with_reason(ck, arena_printf(ck->a, "%s %s %s: %s, but %s",
@@ -427,7 +450,7 @@ check_zero_row(checker *ck, const table_values *tv, const table_rule *rule,
 {
 	const table_def *t = tv->table;
 	const value_row *row = &t->value_rows[value_row_index(t, row_id)];
-	side nonzero = { "", { { 0, 0 }, { 0, 0 }, false }, 0, NULL };
+	side nonzero = empty_side(true);
 	diag_context ctx = { rule->id, t->id, row_id, NULL };
 	size_t k;
 
@@ -515,7 +538,8 @@ text_rule_side(checker *ck, const table_values *tv, const table_rule *rule,
 
 		if (!cell_number(report_cell(tv, ref->row, ref->column), &value))
 			return false;
-		side_add(ck, out, cell_ref_name(ck, tv->table, ref), value, false);
+		side_add(ck, out, out->with_text ?
+		         cell_ref_name(ck, tv->table, ref) : NULL, value, false);
 	}
 	return rule->cell_count > 0;
 }
@@ -539,7 +563,7 @@ check_text_match(checker *ck, const table_values *tv, const table_rule *rule,
                  const block *paragraph, const char *match, size_t length,
                  const char *number)
 {
-	side cells = { "", { { 0, 0 }, { 0, 0 }, false }, 0, NULL };
+	side cells = empty_side(false);
 	signed_total stated = { { 0, 0 }, { 0, 0 }, false };
 	diag_context ctx = { rule->id, tv->table->id, rule->cells[0].row,
 	                     rule->cells[0].column };
@@ -552,6 +576,8 @@ check_text_match(checker *ck, const table_values *tv, const table_rule *rule,
 	total_add(&stated, value, false);
 	if (totals_equal(stated, cells.total, &comparable))
 		return;
+	cells = empty_side(true);
+	text_rule_side(ck, tv, rule, &cells);
 	report_failure(ck, rule->level, paragraph->pos, &ctx, with_reason(ck,
 		arena_printf(ck->a, "'%.*s' says %s, but %s %s", (int)length, match,
 		             format_number(ck, value), tv->table->id,
@@ -569,6 +595,8 @@ check_text_clause(checker *ck, const table_values *tv, const table_rule *rule,
 	const char *at = clause, *number;
 	int flags = 0;
 
+	if (rule->literal != NULL && strstr(clause, rule->literal) == NULL)
+		return;                         /* no match can be here */
 	while (*at != '\0' && regexec(re, at, MAX_GROUPS, m, flags) == 0) {
 		if (m[0].rm_eo == 0)
 			break;
@@ -608,20 +636,38 @@ check_text_paragraph(checker *ck, const table_values *tv,
 	}
 }
 
-/* Runs a text rule over every paragraph of the report; the pattern is
- * compiled here, the layout loader having checked it compiles. */
+/* Whether a paragraph may hold a match: every match contains the
+ * rule's literal, and most paragraphs do not, so most are passed over
+ * without splitting them into clauses. */
+static bool
+may_match(const table_rule *rule, const block *b)
+{
+	return b->kind == BLOCK_PARAGRAPH &&
+	       (rule->literal == NULL || strstr(b->text, rule->literal) != NULL);
+}
+
+/* Runs a text rule over every paragraph of the report, with the pattern
+ * the layout loader compiled (or, for a layout built otherwise, one
+ * compiled here). */
 static void
 check_text(checker *ck, const table_values *tv, const table_rule *rule)
 {
-	regex_t re;
+	const regex_t *re = rule->compiled;
+	regex_t own;
 	size_t i;
 
-	if (rule->pattern == NULL || regcomp(&re, rule->pattern, REG_EXTENDED) != 0)
+	if (rule->pattern == NULL)
 		return;
+	if (re == NULL) {
+		if (regcomp(&own, rule->pattern, REG_EXTENDED) != 0)
+			return;
+		re = &own;
+	}
 	for (i = 0; i < ck->r->block_count; i++)
-		if (ck->r->blocks[i].kind == BLOCK_PARAGRAPH)
-			check_text_paragraph(ck, tv, rule, &re, &ck->r->blocks[i]);
-	regfree(&re);
+		if (may_match(rule, &ck->r->blocks[i]))
+			check_text_paragraph(ck, tv, rule, re, &ck->r->blocks[i]);
+	if (re == &own)
+		regfree(&own);
 }
 
 /* ---- the report --------------------------------------------------------- */

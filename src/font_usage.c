@@ -27,6 +27,14 @@ typedef struct role_usage {
 	bool reported;
 } role_usage;
 
+/* The ink box of one character in one face, as font_ink_box gave it. */
+typedef struct ink_entry {
+	const font_face *face;
+	uint32_t cp;
+	bool found;
+	int x_min, y_min, x_max, y_max;
+} ink_entry;
+
 struct font_usage {
 	arena *arena;
 	const font_set *fonts;
@@ -34,6 +42,8 @@ struct font_usage {
 	size_t role_count;
 	page_font *page_fonts;
 	size_t page_font_count;
+	ink_entry *inks;             /* the marks measured so far */
+	size_t ink_count, ink_capacity;
 };
 
 /* font_usage_create:
@@ -209,6 +219,50 @@ faces_used(arena *a, const font_set *fonts, size_t role, const role_usage *r)
 			                    chars_of_face(a, r, r->chars[i].face));
 	}
 	return list;
+}
+
+/* ink_entry_of:
+ * The cached entry for face and cp, asking the font on first use; the
+ * marks of a document are a few dozen, so a linear search is enough. */
+static const ink_entry *
+ink_entry_of(font_usage *u, const font_face *face, uint32_t cp)
+{
+	ink_entry *e;
+	size_t i;
+
+	for (i = 0; i < u->ink_count; i++)
+		if (u->inks[i].cp == cp && u->inks[i].face == face)
+			return &u->inks[i];
+	if (u->ink_count == u->ink_capacity) {
+		size_t grown = u->ink_capacity ? 2 * u->ink_capacity : 16;
+
+		u->inks = arena_grow(u->arena, u->inks, u->ink_count, grown,
+		                     sizeof(*u->inks));
+		u->ink_capacity = grown;
+	}
+	e = &u->inks[u->ink_count++];
+	e->face = face;
+	e->cp = cp;
+	e->found = font_ink_box(face, cp, &e->x_min, &e->y_min, &e->x_max,
+	                        &e->y_max);
+	return e;
+}
+
+/* font_usage_ink_box:
+ * What font_ink_box says, from the document's cache. */
+bool
+font_usage_ink_box(font_usage *u, const font_face *face, uint32_t cp,
+                   int *x_min, int *y_min, int *x_max, int *y_max)
+{
+	const ink_entry *e = ink_entry_of(u, face, cp);
+
+	if (!e->found)
+		return false;
+	*x_min = e->x_min;
+	*y_min = e->y_min;
+	*x_max = e->x_max;
+	*y_max = e->y_max;
+	return true;
 }
 
 /* font_usage_report:

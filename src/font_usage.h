@@ -11,6 +11,7 @@
 #ifndef GK_FONT_USAGE_H
 #define GK_FONT_USAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,12 @@ int font_usage_page_font(font_usage *u, size_t role, size_t k);
  * A character already recorded for the role is not recorded again. */
 void font_usage_fallback(font_usage *u, size_t role, size_t k, uint32_t cp,
                          source_pos pos);
+
+/* font_ink_box for face and cp, asked of the font once per document:
+ * loading a glyph costs more than all else a character needs, and a
+ * report uses a handful of marks thousands of times. */
+bool font_usage_ink_box(font_usage *u, const font_face *face, uint32_t cp,
+                        int *x_min, int *y_min, int *x_max, int *y_max);
 
 /* One note per role with fallbacks, at the first of them, e.g.
  * "role body: 𠮷 (U+20BB7) is not in AR PL SungtiL GB; set in LXGW

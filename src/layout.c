@@ -1582,26 +1582,150 @@ read_text_rule_cells(loader *ld, const rule_reader *rr, table_rule *rule)
 		read_cell_ref(ld, rr, many->items[i], &rule->cells[i]);
 }
 
-/* Compiles a text rule's pattern to check it, and returns its number of
- * capture groups (-1 after a message); the checker compiles it again,
- * since a compiled regex lives outside the arena. */
-static int
-check_pattern(loader *ld, const rule_reader *rr, const ynode *node,
-              const char *pattern)
+/* Frees a layout's compiled pattern with the layout's arena. */
+static void
+free_pattern(void *re)
 {
-	regex_t re;
+	regfree(re);
+}
+
+/* Compiles a text rule's pattern once for every report the layout
+ * checks (the regex lives outside the arena, which frees it), and
+ * returns its number of capture groups (-1 after a message). */
+static int
+compile_pattern(loader *ld, const rule_reader *rr, const ynode *node,
+                table_rule *rule)
+{
+	regex_t *re = arena_alloc(ld->a, sizeof(*re));
 	char message[256];
-	int status = regcomp(&re, pattern, REG_EXTENDED);
-	int groups;
+	int status = regcomp(re, rule->pattern, REG_EXTENDED);
 
 	if (status != 0) {
-		regerror(status, &re, message, sizeof(message));
+		regerror(status, re, message, sizeof(message));
 		diag_error(ld->diag, node->pos, "%s: pattern: %s", rr->where, message);
 		return -1;
 	}
-	groups = (int)re.re_nsub;
-	regfree(&re);
-	return groups;
+	arena_on_destroy(ld->a, free_pattern, re);
+	rule->compiled = re;
+	rule->literal = layout_pattern_literal(ld->a, rule->pattern);
+	return (int)re->re_nsub;
+}
+
+/* Where the bracket expression at p ('[') ends: a ']' first in it is
+ * one of its characters, and [:alpha:], [.x.], [=x=] hold their own. */
+static const char *
+skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *close = strchr(p + 2, p[1]);
+
+			while (close != NULL && close[1] != ']')
+				close = strchr(close + 1, p[1]);
+			if (close == NULL)
+				return p + strlen(p);
+			p = close + 2;
+			continue;
+		}
+		p++;
+	}
+	return *p == ']' ? p + 1 : p;
+}
+
+/* Where the group at p ('(') ends, with the groups, brackets and
+ * escapes inside it. */
+static const char *
+skip_group(const char *p)
+{
+	int depth = 0;
+
+	while (*p != '\0') {
+		if (*p == '\\' && p[1] != '\0') {
+			p += 2;
+		} else if (*p == '[') {
+			p = skip_bracket(p);
+		} else {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				return p + 1;
+			p++;
+		}
+	}
+	return p;
+}
+
+/* The length of run[0, length) without its last UTF-8 character: a
+ * quantifier after it makes it optional (or repeats it). */
+static size_t
+without_last_char(const char *run, size_t length)
+{
+	while (length > 0 && ((unsigned char)run[length - 1] & 0xC0) == 0x80)
+		length--;
+	return length > 0 ? length - 1 : 0;
+}
+
+/* Where scanning goes on after the special character at p; NULL when
+ * nothing after it can be relied on. */
+static const char *
+after_special(const char *p)
+{
+	switch (*p) {
+	case '(':
+		return skip_group(p);
+	case '[':
+		return skip_bracket(p);
+	case '\\':
+		return p[1] != '\0' ? p + 2 : p + 1;
+	case '{':                       /* an interval {2} or {1,3} */
+		p += 1 + strspn(p + 1, "0123456789,");
+		return *p == '}' ? p + 1 : NULL;
+	default:
+		return p + 1;
+	}
+}
+
+/* layout_pattern_literal:
+ * Runs of ordinary characters at the top level of the pattern, each
+ * cut short before a quantified character; the longest wins.  Groups,
+ * brackets, escapes and anchors only end a run, which keeps this
+ * right for every pattern, if not always the longest possible. */
+const char *
+layout_pattern_literal(arena *a, const char *pattern)
+{
+	const char *p = pattern, *run = pattern, *best = NULL;
+	size_t run_length = 0, best_length = 0;
+
+	while (*p != '\0') {
+		if (strchr("\\()[]|*+?{}^$.", *p) == NULL) {
+			if (run_length == 0)
+				run = p;
+			run_length++;
+			p++;
+			continue;
+		}
+		if (*p == '|')
+			return NULL;            /* either side may match alone */
+		if (strchr("*+?{", *p) != NULL)
+			run_length = without_last_char(run, run_length);
+		if (run_length > best_length) {
+			best = run;
+			best_length = run_length;
+		}
+		run_length = 0;
+		if ((p = after_special(p)) == NULL)
+			return NULL;            /* not a pattern we can read */
+	}
+	if (run_length > best_length) {
+		best = run;
+		best_length = run_length;
+	}
+	return best != NULL ? arena_strndup(a, best, best_length) : NULL;
 }
 
 /* True when text is a plain non-negative decimal ("0", "1.5"). */
@@ -1662,7 +1786,7 @@ load_text_rule(loader *ld, const rule_reader *rr, table_rule *rule)
 	rule->kind = RULE_TEXT;
 	if (ynode_to_string(pattern, arena_printf(ld->a, "%s.pattern", rr->what),
 	                    &rule->pattern, ld->diag))
-		groups = check_pattern(ld, rr, pattern, rule->pattern);
+		groups = compile_pattern(ld, rr, pattern, rule);
 	read_text_rule_number(ld, rr, rule, groups);
 	read_text_rule_cells(ld, rr, rule);
 }

@@ -9,6 +9,7 @@
 #ifndef GK_LAYOUT_H
 #define GK_LAYOUT_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -162,6 +163,12 @@ typedef struct table_rule {
 	 * `value` for a phrase that states a fixed number ("未收到…" = 0);
 	 * it must equal the sum of `cells` */
 	const char *pattern;
+	const regex_t *compiled;     /* pattern compiled once by the loader,
+	                                freed with the layout's arena; NULL:
+	                                the checker compiles it itself */
+	const char *literal;         /* bytes every match contains, for a
+	                                quick look before the regex runs
+	                                (layout_pattern_literal); NULL: none */
 	int group;                   /* 0 when value is used */
 	const char *value;
 	cell_ref *cells;
@@ -319,6 +326,12 @@ const layout *layout_load_buffer(arena *a, const char *display_name,
 const layout *layout_load_named(arena *a, const char *name,
                                 const char *data_dir, const char *base_dir,
                                 source_pos where, diag_sink *diag);
+
+/* The longest run of bytes that every match of the POSIX extended
+ * regex pattern contains (outside groups, bracket expressions and
+ * quantified characters), as an arena string; NULL when the pattern
+ * guarantees none, e.g. an alternation at its top level. */
+const char *layout_pattern_literal(arena *a, const char *pattern);
 
 /* The file layout_load_named would load for name (an arena string), or
  * NULL after the same diagnostics it gives when there is none. */

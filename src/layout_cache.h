@@ -3,7 +3,9 @@
  *
  * Each layout file is loaded once, into the cache's own arena, and is
  * immutable afterwards: every stage takes `const layout *` and nothing
- * writes into one, so any number of threads may read it at once.
+ * writes into one, so any number of threads may read it at once.  (A
+ * text rule's compiled regex is shared too: regexec may run on it from
+ * any thread, as POSIX requires.)
  */
 #ifndef GK_LAYOUT_CACHE_H
 #define GK_LAYOUT_CACHE_H

@@ -357,6 +357,9 @@ unit_end(const lb_char *chars, size_t n, size_t i, unit_kind *kind)
 bool
 lb_is_bracket_or_stop(uint32_t cp)
 {
+	/* an ideograph, most of any text, is none of them */
+	if (lb_is_han(cp))
+		return false;
 	return in_set(cp, right_blank_marks, COUNT(right_blank_marks)) ||
 	       in_set(cp, left_blank_marks, COUNT(left_blank_marks));
 }
@@ -458,6 +461,11 @@ scan_unit(const lb_char *chars, size_t lo, size_t n, size_t i)
 	u.end = unit_end(chars, n, i, &u.kind);
 	for (j = i; j < u.end; j++)
 		u.width += chars[j].advance;
+	/* A letter is never a mark: no 禁则, no blank to give up, no
+	 * connector.  Most of a report is Han, so skipping the mark tables
+	 * here saves most of the breaker's time. */
+	if (u.kind == UNIT_HAN)
+		return u;
 	u.no_start = lb_no_line_start(first);
 	u.no_end = lb_no_line_end(chars[u.end - 1].cp);
 	if (u.end == i + 1) {
@@ -639,12 +647,13 @@ typedef struct line_list {
 	size_t count, cap;
 } line_list;
 
-/* Appends a line, doubling the array when full: amortised O(1). */
+/* Appends a line, doubling the array when full: amortised O(1).  Most
+ * texts broken are table cells of one line, so it starts small. */
 static void
 line_list_push(line_list *list, const lb_line *line)
 {
 	if (list->count == list->cap) {
-		size_t cap = list->cap ? 2 * list->cap : 16;
+		size_t cap = list->cap ? 2 * list->cap : 4;
 
 		list->items = arena_grow(list->a, list->items, list->count, cap,
 		                         sizeof(*list->items));
@@ -1109,9 +1118,21 @@ stretch_per_slot(const line_measure *m, const lb_line *line,
 	return spare / (double)m->slots;
 }
 
+/* The width a measured line takes once placed, trailing spaces
+ * excluded; one expression for lb_place and lb_line_width, so that both
+ * give the same number to the last bit. */
+static double
+placed_width(const line_measure *m, double stretch, const lb_params *p,
+             bool first_line)
+{
+	return (first_line ? p->first_indent : 0) + m->natural +
+	       stretch * (double)m->slots;
+}
+
 /* x of every character of line: natural advances, Han/Latin gaps and,
- * when justified, the spare width shared equally among the slots. */
-void
+ * when justified, the spare width shared equally among the slots.
+ * Returns the width, as lb_line_width does, measured once. */
+double
 lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
          bool first_line, double *x)
 {
@@ -1138,6 +1159,7 @@ lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
 		prev = u;
 		i = u.end;
 	}
+	return placed_width(&m, stretch, p, first_line);
 }
 
 /* The width lb_place gives the line, trailing spaces excluded, so the
@@ -1149,6 +1171,5 @@ lb_line_width(const lb_char *chars, const lb_line *line, const lb_params *p,
 	line_measure m = measure_line(chars, line, p);
 	double stretch = stretch_per_slot(&m, line, p, first_line);
 
-	return (first_line ? p->first_indent : 0) + m.natural +
-	       stretch * (double)m.slots;
+	return placed_width(&m, stretch, p, first_line);
 }

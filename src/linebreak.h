@@ -84,8 +84,8 @@ size_t lb_break_balanced(arena *a, const lb_char *chars, size_t n,
 /* x offsets (from the line's start, the first-line indent included) of
  * every character of line, in x[0 .. line->end - line->start).  Spaces
  * dropped at a line end keep an x but are not to be drawn
- * (lb_is_space). */
-void lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
+ * (lb_is_space).  Returns the width lb_line_width gives the line. */
+double lb_place(const lb_char *chars, const lb_line *line, const lb_params *p,
               bool first_line, double *x);
 
 /* What the line's last mark gives up on its right at the line end as

@@ -3,6 +3,10 @@
  */
 #include "pages.h"
 
+/* Most builders hold one line or one table cell: a run or two.  Arrays
+ * start this small and double, so a line does not zero kilobytes. */
+#define FIRST_CAPACITY 4
+
 void
 page_builder_init(page_builder *b, arena *a)
 {
@@ -17,7 +21,7 @@ void
 page_add_run(page_builder *b, const text_run *run)
 {
 	if (b->run_count == b->run_capacity) {
-		size_t cap = b->run_capacity ? b->run_capacity * 2 : 64;
+		size_t cap = b->run_capacity ? b->run_capacity * 2 : FIRST_CAPACITY;
 		b->runs = arena_grow(b->arena, b->runs, b->run_count, cap,
 		                     sizeof(*b->runs));
 		b->run_capacity = cap;
@@ -32,7 +36,7 @@ page_add_rule(page_builder *b, double x0, double y0, double x1, double y1,
 	rule *r;
 
 	if (b->rule_count == b->rule_capacity) {
-		size_t cap = b->rule_capacity ? b->rule_capacity * 2 : 64;
+		size_t cap = b->rule_capacity ? b->rule_capacity * 2 : FIRST_CAPACITY;
 		b->rules = arena_grow(b->arena, b->rules, b->rule_count, cap,
 		                      sizeof(*b->rules));
 		b->rule_capacity = cap;

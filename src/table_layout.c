@@ -72,11 +72,21 @@ cell_position(const table_ctx *c, const table_cell *cell)
 	return pos.file != NULL ? pos : c->where;
 }
 
+/* Measures a cell's text.  The cell's name is only made for a message,
+ * when a character is missing: naming every cell up front cost more
+ * than measuring it. */
 static bool
 measure_cell(const table_ctx *c, const table_cell *cell, measured_text *m)
 {
-	return measure_text(c->arena, cell_text(c, cell), c->fonts, c->role,
-	                    c->size, cell_position(c, cell),
+	const char *text = cell_text(c, cell);
+	source_pos pos = cell_position(c, cell);
+	diag_sink count_only;
+
+	diag_init(&count_only, NULL);
+	if (measure_text(c->arena, text, c->fonts, c->role, c->size, pos, "",
+	                 &count_only, m))
+		return true;
+	return measure_text(c->arena, text, c->fonts, c->role, c->size, pos,
 	                    cell_context(c, cell), c->diag, m);
 }
 
@@ -294,10 +304,8 @@ set_cell(table_ctx *c, const measured_text *m, const table_cell *cell,
 	for (size_t k = 0; k < n; k++) {
 		double *x = arena_calloc(c->arena, lines[k].end - lines[k].start + 1,
 		                         sizeof(*x));
-		double w;
+		double w = lb_place(m->chars, &lines[k], &p, k == 0, x);
 
-		lb_place(m->chars, &lines[k], &p, k == 0, x);
-		w = lb_line_width(m->chars, &lines[k], &p, k == 0);
 		if (w > inner + 0.01)
 			fits = false;
 		emit_line(&out, m, &lines[k], x,

@@ -62,12 +62,12 @@ seen_before(const lb_char *chars, size_t n, uint32_t cp)
  * compresses the side that is blank (UMing centres 。、, most fonts
  * put them bottom-left). */
 static void
-measure_ink(const font_face *face, lb_char *c)
+measure_ink(font_usage *fonts, const font_face *face, lb_char *c)
 {
 	int x0, y0, x1, y1;
 
 	if (lb_is_bracket_or_stop(c->cp) &&
-	    font_ink_box(face, c->cp, &x0, &y0, &x1, &y1))
+	    font_usage_ink_box(fonts, face, c->cp, &x0, &y0, &x1, &y1))
 		lb_set_ink(c, x0 * c->em / 1000.0, x1 * c->em / 1000.0);
 }
 
@@ -91,7 +91,7 @@ measure_char(font_usage *fonts, int role, uint32_t cp, source_pos pos,
 	out->chars[k].advance = advance * out->size / 1000.0;
 	out->chars[k].em = out->size;
 	if (at >= 0)
-		measure_ink(face, &out->chars[k]);
+		measure_ink(fonts, face, &out->chars[k]);
 	out->fonts[k] = font_usage_page_font(fonts, (size_t)role,
 	                                     at >= 0 ? (size_t)at : 0);
 	return at >= 0;

@@ -103,10 +103,9 @@ add_lines(typesetter *ts, const measured_text *m, const lb_line *lines,
 		item *it = new_item(ts, ITEM_LINE);
 		double *x = arena_calloc(ts->arena, lines[k].end - lines[k].start + 1,
 		                         sizeof(*x));
-		double w = lb_line_width(m->chars, &lines[k], p, k == 0);
+		double w = lb_place(m->chars, &lines[k], p, k == 0, x);
 		double shift = 0;
 
-		lb_place(m->chars, &lines[k], p, k == 0, x);
 		if (st->align == ALIGN_CENTER)
 			shift = (p->width - w) / 2;
 		else if (st->align == ALIGN_RIGHT)
@@ -661,8 +660,7 @@ add_page_number(typesetter *ts, page *p, size_t number)
 	}
 	line = (lb_line){ .end = m.count, .last = true };
 	x = arena_calloc(ts->arena, m.count + 1, sizeof(*x));
-	lb_place(m.chars, &line, &lp, true, x);
-	w = lb_line_width(m.chars, &line, &lp, true);
+	w = lb_place(m.chars, &line, &lp, true, x);
 	if (align == ALIGN_RIGHT)
 		left = g->margin_left + g->text_width - ps->indent_em * size - w;
 	else if (align == ALIGN_CENTER)
@@ -670,7 +668,7 @@ add_page_number(typesetter *ts, page *p, size_t number)
 	else
 		left = g->margin_left + ps->indent_em * size;
 	/* below_text locates the dashes' centre line, so centre on the ink */
-	if (font_ink_box(face, 0x2014, &x0, &y0, &x1, &y1))
+	if (font_usage_ink_box(ts->fonts, face, 0x2014, &x0, &y0, &x1, &y1))
 		mid = (y0 + y1) / 2000.0 * size;
 	baseline = g->height - g->margin_top - g->text_height - ps->below_text
 	    - mid;

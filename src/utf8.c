@@ -16,7 +16,17 @@ utf8_decode(const char *str, size_t len, uint32_t *cp)
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
+	}
+	/* Han and CJK marks are three bytes: decoded without the loop */
+	if ((c & 0xF0) == 0xE0 && len >= 3 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		c = (c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+			return 0;
+		*cp = c;
+		return 3;
+	}
+	if ((c & 0xE0) == 0xC0) {
 		n = 2; c &= 0x1F; min = 0x80;
 	} else if ((c & 0xF0) == 0xE0) {
 		n = 3; c &= 0x0F; min = 0x800;

@@ -701,11 +701,80 @@ test_f_2(void **state)
 	                   "六、其他需要报告的事项\n");
 }
 
+/* r with every text rule as a layout built without the loader has it:
+ * no compiled pattern, no literal.  Blocks, values and tables are
+ * copied; the rest is shared. */
+static const report *
+without_compiled_patterns(arena *a, const report *r)
+{
+	report *copy = arena_alloc(a, sizeof(*copy));
+
+	*copy = *r;
+	copy->blocks = arena_calloc(a, r->block_count, sizeof(*copy->blocks));
+	memcpy(copy->blocks, r->blocks, r->block_count * sizeof(*r->blocks));
+	for (size_t i = 0; i < r->block_count; i++) {
+		table_values *tv;
+		table_def *t;
+		table_rule *rules;
+
+		if (r->blocks[i].kind != BLOCK_TABLE || r->blocks[i].table == NULL)
+			continue;
+		tv = arena_alloc(a, sizeof(*tv));
+		t = arena_alloc(a, sizeof(*t));
+		*tv = *r->blocks[i].table;
+		*t = *tv->table;
+		rules = arena_calloc(a, t->rule_count + 1, sizeof(*rules));
+		memcpy(rules, t->rules, t->rule_count * sizeof(*rules));
+		for (size_t k = 0; k < t->rule_count; k++) {
+			rules[k].compiled = NULL;
+			rules[k].literal = NULL;
+		}
+		t->rules = rules;
+		tv->table = t;
+		copy->blocks[i].table = tv;
+	}
+	return copy;
+}
+
+/* Text rules read the same with the layout's compiled patterns and
+ * their literals as with patterns the checker compiles and runs on
+ * every clause. */
+static void
+test_t_1_without_compiled_patterns(void **state)
+{
+	static const edit misquoted[] = {
+		TEXT("2024 年我街道收到政府信息公开申请 4 件。",
+		     "2024 年我街道收到政府信息公开申请 5 件，办结 3 件；"
+		     "新收政府信息公开申请5件，被申请行政复议 2 件。"),
+		END
+	};
+	arena *a = arena_create();
+	const report *r = load(a, "seed.yaml", seed_with(a, busy, misquoted));
+	char *printed[2] = { NULL, NULL };
+	size_t size[2] = { 0, 0 };
+
+	for (int k = 0; k < 2; k++) {
+		FILE *stream = open_memstream(&printed[k], &size[k]);
+		diag_sink diag;
+
+		diag_init(&diag, stream);
+		assert_true(check_report(k == 0 ? r : without_compiled_patterns(a, r),
+		                         NULL, &diag));
+		assert_int_equal(diag.warnings, 4);
+		fclose(stream);
+	}
+	assert_string_equal(printed[0], printed[1]);
+	free(printed[0]);
+	free(printed[1]);
+	arena_destroy(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_samples_pass),
+		cmocka_unit_test(test_t_1_without_compiled_patterns),
 		cmocka_unit_test(test_t3_1),
 		cmocka_unit_test(test_t3_2),
 		cmocka_unit_test(test_t3_3),

@@ -5,6 +5,8 @@
  */
 #include "testing.h"
 
+#include <regex.h>
+
 #include <math.h>
 
 #include "layout.h"
@@ -401,6 +403,11 @@ test_official_rules(void **state)
 	assert_string_equal(t2->rules[1].agency_suffixes[0], "街道办事处");
 	assert_int_equal(t2->rules[2].kind, RULE_TEXT);
 	assert_int_equal(t2->rules[2].group, 1);
+	/* compiled once, with the text every match holds */
+	assert_non_null(t2->rules[2].compiled);
+	assert_string_equal(t2->rules[2].literal, "行政事业性收费");
+	assert_non_null(t3->rules[2].compiled);
+	assert_string_equal(t3->rules[2].literal, "申请");
 	/* T-1 on 表三: the zero phrase states 0 */
 	assert_int_equal(t3->rules[2].group, 3);
 	assert_int_equal(t3->rules[3].group, 0);
@@ -1114,6 +1121,57 @@ test_chapters(void **state)
 	              "chapter '总体情况' (line 14)\n");
 }
 
+/* The literal every match of a pattern contains: never a part a match
+ * can do without (a group, a bracket, a quantified character, a side
+ * of a top-level alternation), checked against real matches too. */
+static void
+test_pattern_literal(void **state)
+{
+	static const struct {
+		const char *pattern, *literal, *matching;
+	} cases[] = {
+		{ "(收到|新收)(政府信息公开)?申请([0-9]+)件", "申请", "新收申请3件" },
+		{ "行政事业性收费[^0-9]*([0-9]+(\\.[0-9]+)?)万元", "行政事业性收费",
+		  "行政事业性收费共1.5万元" },
+		{ "未收到(任何)?(政府信息公开)?申请", "未收到", "未收到任何申请" },
+		{ "(未发生|未被|没有|无)[^0-9]*行政复议", "行政复议", "无行政复议" },
+		{ "收到申请件?数", "收到申请", "收到申请件数" },
+		{ "ab*cd", "cd", "acd" },
+		{ "ab+c", "a", "abbc" },
+		{ "x{2}yz", "yz", "xxyz" },
+		{ "x{1,3}", NULL, "xx" },
+		{ "[]|申]请求", "请求", "]请求" },
+		{ "[[:digit:]|]+件数", "件数", "|件数" },
+		{ "\\(申请\\)", "申请", "(申请)" },
+		{ "办结(a|b)件", "办结", "办结a件" },
+		{ "收到|申请", NULL, "申请" },
+		{ "^$", NULL, "" },
+		{ "a{b|c", NULL, "c" },
+		{ "", NULL, "" },
+	};
+	arena *a = arena_create();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *literal = layout_pattern_literal(a, cases[i].pattern);
+		regex_t re;
+		regmatch_t m;
+
+		if (cases[i].literal == NULL)
+			assert_null(literal);
+		else
+			assert_string_equal(literal, cases[i].literal);
+		if (regcomp(&re, cases[i].pattern, REG_EXTENDED) != 0)
+			continue;               /* only the literal is asked of it */
+		assert_int_equal(regexec(&re, cases[i].matching, 1, &m, 0), 0);
+		if (literal != NULL)
+			assert_non_null(memmem(cases[i].matching + m.rm_so,
+			                       (size_t)(m.rm_eo - m.rm_so), literal,
+			                       strlen(literal)));
+		regfree(&re);
+	}
+	arena_destroy(a);
+}
+
 int
 main(void)
 {
@@ -1154,6 +1212,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_header_rows),
 		cmocka_unit_test(test_chapters),
+		cmocka_unit_test(test_pattern_literal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

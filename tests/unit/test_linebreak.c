@@ -819,11 +819,69 @@ test_long_paragraph(void **state)
 	arena_destroy(a);
 }
 
+/* Letters set on a 1 em frame: Han and the wide letters linebreak.c
+ * breaks like Han.  The breaker skips the mark tables for them, so no
+ * mark table may hold one. */
+static bool
+is_wide_letter(uint32_t cp)
+{
+	return lb_is_han(cp) || (cp >= 0x2E80 && cp <= 0x2FDF) ||
+	       (cp >= 0x3040 && cp <= 0x30FA) || (cp >= 0x30FC && cp <= 0x312F) ||
+	       (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xFF10 && cp <= 0xFF19) ||
+	       (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+static void
+test_letters_are_never_marks(void **state)
+{
+	(void)state;
+	for (uint32_t cp = 0; cp < 0x40000; cp++) {
+		if (!is_wide_letter(cp))
+			continue;
+		assert_false(lb_no_line_start(cp));
+		assert_false(lb_no_line_end(cp));
+		assert_false(lb_is_bracket_or_stop(cp));
+	}
+}
+
+/* lb_place gives the width lb_line_width does, to the last bit: the
+ * typesetter aligns lines by the one and used to use the other. */
+static void
+test_place_returns_line_width(void **state)
+{
+	static const char text[] =
+	    "2024年，我街道主动公开政府信息1,234条（其中“政策解读”56条），"
+	    "GB/T 9704—2012规定……全年收费4068.208万元，5.3%；"
+	    "“十四五”规划《通知》〔2021〕30号。";
+	arena *a = arena_create();
+	size_t n, count;
+	lb_char *chars = make_chars(a, text, EM, &n);
+	lb_line *lines;
+
+	(void)state;
+	for (int justify = 0; justify < 2; justify++) {
+		lb_params p = { 13.5 * EM, 2 * EM, justify == 1, 0.25 };
+
+		count = lb_break(a, chars, n, &p, &lines);
+		assert_true(count > 3);
+		for (size_t k = 0; k < count; k++) {
+			double *x = arena_calloc(a, lines[k].end - lines[k].start,
+			                         sizeof(*x));
+			double placed = lb_place(chars, &lines[k], &p, k == 0, x);
+
+			assert_true(placed == lb_line_width(chars, &lines[k], &p, k == 0));
+		}
+	}
+	arena_destroy(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_letters_are_never_marks),
+		cmocka_unit_test(test_place_returns_line_width),
 		cmocka_unit_test(test_kinsoku_sets),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_kinsoku_sweep),

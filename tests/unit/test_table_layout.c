@@ -328,11 +328,41 @@ test_real_layout_tables(void **state)
 	font_set_free(fonts);
 }
 
+/* A character no font has names the cell it stands in, a value by its
+ * row and column, a label by its place (the name is made only then). */
+static void
+test_missing_character_names_the_cell(void **state)
+{
+	fixture *f = *state;
+	char *text = arena_printf(f->a, "%s%s", head,
+		"    columns: [1fr, 1fr]\n"
+		"    values: {rows: [{id: 甲, columns: [子]}]}\n"
+		"    cells:\n"
+		"      - {at: [0, 0], text: 项\U00017000}\n"
+		"      - {at: [0, 1], value: [甲, 子]}\n");
+	static const char *const missing[] = { "1\U00017001", NULL };
+	const layout *l = layout_load_buffer(f->a, "grid.yaml", text,
+	                                     strlen(text), &f->diag);
+	const table_def *t = &l->tables[0];
+
+	assert_null(table_layout(f->a, t, values_for(f, t, missing),
+	                         font_usage_create(f->a, f->fonts), 0, t->size,
+	                         TEXT_WIDTH, t->pos, &f->diag));
+	assert_string_equal(messages(f),
+		"grid.yaml:22:9: error: 表 row 1, column 1 (label): character "
+		"'\U00017000' (U+17000) is not in any font of role file (tried AR "
+		"PL SungtiL GB)\n"
+		"grid.yaml:16:3: error: 表 row 甲, column 子: character "
+		"'\U00017001' (U+17001) is not in any font of role file (tried AR "
+		"PL SungtiL GB)\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_widths_fill_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_character_names_the_cell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_share_columns_keep_their_minimum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_wide_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_that_cannot_fit_a_fixed_cell, setup, teardown),

@@ -323,6 +323,40 @@ test_line_of_one_font_is_one_run(void **state)
 	assert_run(&out.runs[0], "政府信息", PF_BODY, 5, 1);
 }
 
+/* The ink box a document asks for is the font's, asked of the font once
+ * per face and character: the cache must never give another face's box. */
+static void
+test_ink_box_cached_per_face(void **state)
+{
+	static const uint32_t marks[] = { 0x3002, 0xFF0C, 0x201C, 0x2014, 0x3001 };
+	fixture *f = *state;
+	const font_face *faces[2] = {
+		font_set_face(f->fonts, ROLE_BODY),
+		font_set_face(f->fonts, ROLE_SUBHEADING),
+	};
+
+	for (int round = 0; round < 2; round++)
+		for (size_t k = 0; k < 2; k++)
+			for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+				int want[4], got[4];
+				bool found = font_ink_box(faces[k], marks[i], &want[0],
+				                          &want[1], &want[2], &want[3]);
+
+				assert_int_equal(font_usage_ink_box(f->usage, faces[k],
+				                 marks[i], &got[0], &got[1], &got[2],
+				                 &got[3]), found);
+				if (found)
+					assert_memory_equal(got, want, sizeof(want));
+			}
+	/* a character without a glyph has no box, cached or not */
+	for (int round = 0; round < 2; round++) {
+		int box[4];
+
+		assert_false(font_usage_ink_box(f->usage, faces[0], 0xE000, &box[0],
+		                                &box[1], &box[2], &box[3]));
+	}
+}
+
 int
 main(void)
 {
@@ -345,6 +379,8 @@ main(void)
 		    test_line_runs_keep_spacing_within_each_font, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_line_of_one_font_is_one_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ink_box_cached_per_face, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
