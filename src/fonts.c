@@ -2,7 +2,8 @@
  * fonts.c - font roles resolved through fontconfig, measured with FreeType.
  *
  * Every font_set owns its own FcConfig and FT_Library, so sets used by
- * different threads share no mutable state.  Families are looked up with
+ * different threads share no mutable state.  The FcConfig is loaded only
+ * when the font cache (font_cache.h) cannot answer a family lookup.  Families are looked up with
  * FcFontList, never FcFontMatch: a match always substitutes something,
  * and a silent substitute is exactly what a role list must not get.
  *
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -26,6 +28,7 @@
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
 
+#include "font_cache.h"
 #include "yaml_tree.h"
 
 #define ADVANCE_CACHE_BITS 12
@@ -67,7 +70,10 @@ typedef struct role_chain {
 struct font_set {
 	arena *arena;
 	FT_Library ft;
-	FcConfig *fc;               /* created on the first family lookup */
+	FcConfig *fc;               /* created on the first family lookup
+	                               the cache cannot answer */
+	struct timespec fc_loaded_at;   /* when (CLOCK_REALTIME) */
+	font_cache *cache;          /* NULL: caching turned off */
 	open_face **files;          /* every face named so far */
 	size_t file_count;
 	role_chain *roles;          /* lazily opened state lives behind this
@@ -106,17 +112,6 @@ typedef struct roles_file {
 	size_t count;
 	role_def fallback;          /* entries only; count 0 when absent */
 } roles_file;
-
-/* A face fontconfig lists for a family, with its sort keys. */
-typedef struct candidate {
-	const char *family;
-	const char *style;
-	const char *path;
-	int index;
-	int weight_distance;        /* |weight - FC_WEIGHT_REGULAR| */
-	bool italic;
-	font_outline outline;       /* from fontconfig's font format */
-} candidate;
 
 /* ------------------------------------------------------------------ */
 /* FreeType                                                           */
@@ -720,7 +715,7 @@ matched_family(FcPattern *p, const char *wanted)
 /* make_candidate:
  * Copies one listed pattern into the arena; false if it has no file. */
 static bool
-make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
+make_candidate(arena *a, FcPattern *p, const char *wanted, font_candidate *c)
 {
 	const char *file = fc_string(p, FC_FILE, 0);
 	const char *style = fc_string(p, FC_STYLE, 0);
@@ -753,7 +748,7 @@ make_candidate(arena *a, FcPattern *p, const char *wanted, candidate *c)
 static int
 compare_candidates(const void *pa, const void *pb)
 {
-	const candidate *a = pa, *b = pb;
+	const font_candidate *a = pa, *b = pb;
 	int c;
 
 	if (a->italic != b->italic)
@@ -766,21 +761,24 @@ compare_candidates(const void *pa, const void *pb)
 }
 
 /* set_fc:
- * The set's own fontconfig configuration, loaded on first use. */
+ * The set's own fontconfig configuration, loaded on first use, and when
+ * (the cache's stamp must not be older than what fontconfig read). */
 static FcConfig *
 set_fc(font_set *set)
 {
-	if (set->fc == NULL)
+	if (set->fc == NULL) {
+		clock_gettime(CLOCK_REALTIME, &set->fc_loaded_at);
 		set->fc = FcInitLoadConfigAndFonts();
+	}
 	return set->fc;
 }
 
-/* list_family:
+/* ask_fontconfig:
  * Every face fontconfig lists under family name (of one style, unless
  * style is NULL), sorted; returns count. */
 static size_t
-list_family(font_set *set, const char *name, const char *style,
-            candidate **out)
+ask_fontconfig(font_set *set, const char *name, const char *style,
+               font_candidate **out)
 {
 	FcConfig *fc = set_fc(set);
 	FcPattern *pat = FcPatternCreate();
@@ -811,6 +809,59 @@ list_family(font_set *set, const char *name, const char *style,
 	if (pat != NULL)
 		FcPatternDestroy(pat);
 	return n;
+}
+
+/* list_family:
+ * ask_fontconfig's answer, from the cache while fontconfig is not loaded
+ * and the cache has it.  Once loaded, fontconfig answers everything, so
+ * that one set never mixes two configurations' answers. */
+static size_t
+list_family(font_set *set, const char *name, const char *style,
+            const font_candidate **out)
+{
+	font_candidate *fresh;
+	size_t n;
+
+	if (set->fc == NULL && set->cache != NULL &&
+	    font_cache_find(set->cache, name, style, out, &n))
+		return n;
+	n = ask_fontconfig(set, name, style, &fresh);
+	if (set->cache != NULL)
+		font_cache_store(set->cache, name, style, fresh, n);
+	*out = fresh;
+	return n;
+}
+
+/* save_cache:
+ * After a resolution that loaded fontconfig: asks it again every lookup
+ * the cache holds (those answered from the old file too, so every answer
+ * saved comes from the configuration stamped) and saves them. */
+static void
+save_cache(font_set *set)
+{
+	size_t i, n;
+
+	if (set->cache == NULL || set->fc == NULL)
+		return;
+	n = font_cache_lookup_count(set->cache);
+	for (i = 0; i < n; i++) {
+		const char *family, *style;
+		font_candidate *fresh;
+		size_t count;
+
+		font_cache_lookup(set->cache, i, &family, &style);
+		count = ask_fontconfig(set, family, style, &fresh);
+		font_cache_store(set->cache, family, style, fresh, count);
+	}
+	font_cache_save(set->cache, set->fc, &set->fc_loaded_at);
+}
+
+/* font_set_loaded_fontconfig:
+ * Whether a lookup had to load fontconfig (the cache could not answer). */
+bool
+font_set_loaded_fontconfig(const font_set *set)
+{
+	return set->fc != NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1071,7 +1122,7 @@ static face_slot *
 try_family(font_set *set, const role_def *role, const role_entry *e,
            bool *skipped, diag_sink *diag)
 {
-	candidate *c;
+	const font_candidate *c;
 	size_t n = list_family(set, e->family, e->style, &c), i;
 	face_slot *slot;
 
@@ -1170,7 +1221,7 @@ static face_slot *
 listed_face(font_set *set, const role_entry *e)
 {
 	struct stat st;
-	candidate *c;
+	const font_candidate *c;
 	size_t n, i;
 
 	if (e->is_path)
@@ -1279,11 +1330,13 @@ font_set_resolve(const char *data_dir, const char *const *role_names,
 		return NULL;
 	fonts_dir = arena_printf(set->arena, "%s/fonts", data_dir);
 	path = arena_printf(set->arena, "%s/roles.yaml", fonts_dir);
+	set->cache = font_cache_load(set->arena);
 	if (!read_roles(set->arena, path, fonts_dir, &file, diag) ||
 	    !resolve_all(set, path, &file, role_names, role_count, diag)) {
 		font_set_free(set);
 		return NULL;
 	}
+	save_cache(set);
 	return set;
 }
 

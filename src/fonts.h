@@ -99,6 +99,10 @@ int font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
  * (U+00B7) is Chinese punctuation and is not among them. */
 bool font_is_latin(uint32_t cp);
 
+/* Whether resolving had to load fontconfig: false when every family
+ * lookup was answered from the font cache (font_cache.h). */
+bool font_set_loaded_fontconfig(const font_set *set);
+
 /* How many distinct faces (file and index) the set has opened so far. */
 size_t font_set_open_count(const font_set *set);
 

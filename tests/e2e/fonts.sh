@@ -123,3 +123,31 @@ for s in "$root"/samples/*.yaml; do
 		fail "$name renders on A3 (gov-annual-2021-a3)"
 	fi
 done
+
+# --- the font cache: a hit, a damaged file and no cache give the same PDF --
+# (unit tests cover what invalidates it; see font_cache.h)
+cache_home=$fonts_tmp/cache-home
+cache_run() {	# $1: output name; the rest: extra environment
+	out=$1; shift
+	env XDG_CACHE_HOME="$cache_home" "$@" "$gk" render "$sample" \
+		-o "$fonts_tmp/$out.pdf" 2>"$fonts_tmp/$out.err"
+}
+rm -rf "$cache_home"
+cache_run cache-none GKREPORT_NO_FONT_CACHE=1
+none_written=$([ -e "$cache_home/gkreport/fonts" ] && echo yes || echo no)
+cache_run cache-cold
+cache_run cache-warm
+printf 'damaged\n' >"$cache_home/gkreport/fonts"
+cache_run cache-damaged
+same=yes
+for run in cache-cold cache-warm cache-damaged; do
+	cmp -s "$fonts_tmp/cache-none.pdf" "$fonts_tmp/$run.pdf" || same="no ($run.pdf)"
+	cmp -s "$fonts_tmp/cache-none.err" "$fonts_tmp/$run.err" || same="no ($run.err)"
+done
+if [ "$same" = yes ] && [ "$none_written" = no ] &&
+	head -1 "$cache_home/gkreport/fonts" 2>/dev/null | grep -q '^gkreport font cache 1$'; then
+	pass "font cache: cold, warm and damaged caches render the same bytes as none; damaged is rewritten"
+else
+	fail "font cache: cold, warm and damaged caches render the same bytes as none" \
+		"same: $same; written with GKREPORT_NO_FONT_CACHE=1: $none_written"
+fi
