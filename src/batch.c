@@ -8,6 +8,12 @@
  * thread-safe, so fonts are never shared); one arena per document, freed
  * when it is done.  Each document's diagnostics go to a buffer of its
  * own and are printed whole, so lines from workers never interleave.
+ *
+ * Scheduling: with more than one worker the largest descriptions go
+ * first, so that the batch ends on small ones and no core waits long for
+ * the last document; names, the summary and the overview keep the input
+ * order (a job's index), so the order of work shows only in the order of
+ * diagnostics on standard error, which parallel workers never fixed.
  */
 #include "batch.h"
 
@@ -52,6 +58,9 @@ static const char *const outcome_names[] = {
 /* One description of the batch and what became of it. */
 typedef struct batch_job {
 	char *input;
+	bool input_seen;             /* stat succeeded when it was collected: */
+	off_t input_size;            /* how much work it is, roughly */
+	struct timespec input_mtime; /* and whether its PDF is up to date */
 	char *agency, *year;         /* read ahead for a --name pattern */
 	char *output;                /* OUT_DIR/NAME.pdf */
 	job_outcome outcome;
@@ -68,6 +77,8 @@ struct batch {
 	const char *out_dir;
 	batch_job *jobs;
 	size_t job_count, job_capacity;
+	size_t *order;               /* job indices in the order workers take them */
+	bool out_dir_prepared;       /* output_folder_begin(out_dir) succeeded */
 	layout_cache *layouts;
 	const layout *overview_layout; /* --overview: its layout (cached) */
 	const table_def *overview;   /* and that layout's repeated table */
@@ -91,15 +102,24 @@ checked(void *p)
 
 /* ---- inputs ------------------------------------------------------------ */
 
-/* Appends one description to the job list. */
+/* Appends one description to the job list with what st (NULL when stat
+ * failed) says of its size and age. */
 static void
-add_job(batch *b, const char *path)
+add_job(batch *b, const char *path, const struct stat *st)
 {
+	batch_job *job;
+
 	if (b->job_count == b->job_capacity) {
 		b->job_capacity = b->job_capacity ? 2 * b->job_capacity : 64;
 		b->jobs = checked(realloc(b->jobs, b->job_capacity * sizeof(*b->jobs)));
 	}
-	b->jobs[b->job_count++] = (batch_job){ .input = checked(strdup(path)) };
+	job = &b->jobs[b->job_count++];
+	*job = (batch_job){ .input = checked(strdup(path)),
+	                    .input_seen = st != NULL };
+	if (st != NULL) {
+		job->input_size = st->st_size;
+		job->input_mtime = st->st_mtim;
+	}
 }
 
 /* True for a file name a folder contributes: a visible .yaml, .yml or
@@ -144,10 +164,11 @@ add_folder(batch *b, const char *dir, diag_sink *diag)
 	qsort(names, count, sizeof(*names), compare_strings);
 	for (size_t i = 0; i < count; i++) {
 		char *path = NULL;
+		struct stat st;
 
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0)
 			checked(NULL);
-		add_job(b, path);
+		add_job(b, path, stat(path, &st) == 0 ? &st : NULL);
 		free(path);
 		free(names[i]);
 	}
@@ -161,10 +182,11 @@ static bool
 add_input(batch *b, const char *path, diag_sink *diag)
 {
 	struct stat st;
+	bool seen = stat(path, &st) == 0;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (seen && S_ISDIR(st.st_mode))
 		return add_folder(b, path, diag);
-	add_job(b, path);
+	add_job(b, path, seen ? &st : NULL);
 	return true;
 }
 
@@ -217,7 +239,7 @@ take_job(batch *b)
 	size_t i;
 
 	pthread_mutex_lock(&b->lock);
-	i = b->next < b->job_count ? b->next++ : b->job_count;
+	i = b->next < b->job_count ? b->order[b->next++] : b->job_count;
 	pthread_mutex_unlock(&b->lock);
 	return i;
 }
@@ -248,6 +270,33 @@ worker_count(const batch *b)
 	if (n > MAX_JOBS)
 		n = MAX_JOBS;
 	return n < b->job_count ? n : (b->job_count > 0 ? b->job_count : 1);
+}
+
+/* Orders job indices by the size of their descriptions, largest first;
+ * equal sizes keep the input order, so the schedule is always the same. */
+static int
+compare_larger_first(const void *left, const void *right, void *jobs)
+{
+	const batch_job *l = (const batch_job *)jobs + *(const size_t *)left;
+	const batch_job *r = (const batch_job *)jobs + *(const size_t *)right;
+
+	if (l->input_size != r->input_size)
+		return l->input_size > r->input_size ? -1 : 1;
+	return l < r ? -1 : l > r;
+}
+
+/* Decides the order the workers take the jobs in: the input order for
+ * one worker (its diagnostics then follow the inputs), else the largest
+ * descriptions first. */
+static void
+plan_order(batch *b)
+{
+	b->order = checked(malloc((b->job_count + 1) * sizeof(*b->order)));
+	for (size_t i = 0; i < b->job_count; i++)
+		b->order[i] = i;
+	if (worker_count(b) > 1)
+		qsort_r(b->order, b->job_count, sizeof(*b->order),
+		        compare_larger_first, b->jobs);
 }
 
 /* Runs phase over every job on the worker threads and waits for them. */
@@ -370,19 +419,20 @@ take_record(void *context, const report *r, int status, const diag_sink *diag)
 	                                       (size_t)(cx->job - cx->b->jobs));
 }
 
-/* True when the job's PDF exists and is newer than its description: a
- * rerun after a killed batch leaves it alone. */
+/* True when the job's PDF exists and is newer than its description (as
+ * it was when the batch collected it): a rerun after a killed batch
+ * leaves it alone. */
 static bool
 up_to_date(const batch_job *job)
 {
-	struct stat in, out;
+	struct stat out;
 
-	if (stat(job->input, &in) != 0 || stat(job->output, &out) != 0 ||
+	if (!job->input_seen || stat(job->output, &out) != 0 ||
 	    !S_ISREG(out.st_mode))
 		return false;
-	return out.st_mtim.tv_sec > in.st_mtim.tv_sec ||
-	       (out.st_mtim.tv_sec == in.st_mtim.tv_sec &&
-	        out.st_mtim.tv_nsec >= in.st_mtim.tv_nsec);
+	return out.st_mtim.tv_sec > job->input_mtime.tv_sec ||
+	       (out.st_mtim.tv_sec == job->input_mtime.tv_sec &&
+	        out.st_mtim.tv_nsec >= job->input_mtime.tv_nsec);
 }
 
 /* The first line of text holding ": severity: ", else its first line
@@ -722,11 +772,12 @@ free_jobs(batch *b)
 			overview_record_free(j->record, b->overview);
 	}
 	free(b->jobs);
+	free(b->order);
 }
 
-/* Everything before the workers start: inputs, the overview layout,
- * the output folder, names.  (What a killed run left, output.c removes
- * when it writes the same PDF again.)  False after an error. */
+/* Everything before the workers start: inputs and their order, the
+ * overview layout, the output folder (what a killed run left there is
+ * removed once, here), names.  False after an error. */
 static bool
 prepare(batch *b, diag_sink *diag)
 {
@@ -736,6 +787,8 @@ prepare(batch *b, diag_sink *diag)
 	if (!collect_inputs(b, diag) || !make_out_dir(b->out_dir, diag) ||
 	    (b->opt->overview_path != NULL && !load_overview_layout(b, diag)))
 		return false;
+	plan_order(b);
+	b->out_dir_prepared = output_folder_begin(b->out_dir);
 	if (pattern != NULL && batch_pattern_needs_content(pattern))
 		run_phase(b, peek_job);
 	taken = name_set_create();
@@ -744,7 +797,8 @@ prepare(batch *b, diag_sink *diag)
 	return true;
 }
 
-/* Renders, then the overview, the summary and the summary file. */
+/* Renders, then the overview, flushes the output folder, then the
+ * summary and the summary file. */
 static int
 render_all(batch *b, diag_sink *diag)
 {
@@ -757,6 +811,9 @@ render_all(batch *b, diag_sink *diag)
 	status = batch_status(b);
 	if (b->opt->overview_path != NULL && write_overview(b, diag) != EXIT_OK)
 		status = EXIT_BAD_INPUT;
+	/* the renames made durable before the summary counts them */
+	if (b->out_dir_prepared)
+		output_folder_end(b->out_dir);
 	clock_gettime(CLOCK_MONOTONIC, &b->last_drawn);
 	print_summary(b, seconds_between(b->started, b->last_drawn), stdout);
 	fflush(stdout);

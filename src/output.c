@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #define TEMP_TAG ".gkreport-"
 #define TEMP_RANDOM "XXXXXX"
 #define TEMP_TRIES 8
+#define MAX_PREPARED_FOLDERS 8
 
 /* Writes all of data to fd, retrying short writes and interruptions;
  * false with errno set when the system refuses more (full disk, EFBIG). */
@@ -91,6 +93,29 @@ restore_signals(const sigset_t *old)
 	pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/* ---- permissions -------------------------------------------------------- */
+
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t process_umask;
+
+/* Reads the umask, which only umask() itself tells, by setting it and
+ * setting it back: once per process, as gkreport never changes it, so
+ * that no other thread creates a file during the moment it is 0. */
+static void
+read_umask(void)
+{
+	process_umask = umask(0);
+	umask(process_umask);
+}
+
+/* The permissions a new file gets: 0666 less the umask. */
+static mode_t
+new_file_mode(void)
+{
+	pthread_once(&umask_once, read_umask);
+	return 0666 & ~process_umask;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 /* The length of path's folder part, its last slash included (0 for a
@@ -119,26 +144,35 @@ temp_template(const char *path)
 	return t;
 }
 
-/* True when name is ".BASE.gkreport-" and six of mkstemp's characters:
- * a temporary file of a write to BASE, and nothing a person would name
- * a file. */
+/* The length of the target name in a temporary file's name
+ * ".BASE.gkreport-" + six of mkstemp's characters, or 0 when name is not
+ * one: nothing a person would name a file. */
+static size_t
+temp_base_length(const char *name)
+{
+	size_t len = strlen(name);
+	size_t suffix = sizeof(TEMP_TAG) - 1 + sizeof(TEMP_RANDOM) - 1;
+	const char *r;
+
+	if (name[0] != '.' || len < 2 + suffix ||
+	    strncmp(name + len - suffix, TEMP_TAG, sizeof(TEMP_TAG) - 1) != 0)
+		return 0;
+	for (r = name + len - (sizeof(TEMP_RANDOM) - 1); *r != '\0'; r++)
+		if (!((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') ||
+		      (*r >= '0' && *r <= '9')))
+			return 0;
+	return len - 1 - suffix;
+}
+
+/* True when name is a temporary file of a write to base (any target's
+ * for NULL). */
 static bool
 is_temp_name(const char *name, const char *base)
 {
-	size_t base_len = strlen(base);
-	const char *r;
+	size_t base_len = temp_base_length(name);
 
-	if (name[0] != '.' || strncmp(name + 1, base, base_len) != 0 ||
-	    strncmp(name + 1 + base_len, TEMP_TAG, sizeof(TEMP_TAG) - 1) != 0)
-		return false;
-	r = name + 1 + base_len + sizeof(TEMP_TAG) - 1;
-	if (strlen(r) != sizeof(TEMP_RANDOM) - 1)
-		return false;
-	for (; *r != '\0'; r++)
-		if (!((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') ||
-		      (*r >= '0' && *r <= '9')))
-			return false;
-	return true;
+	return base_len > 0 && (base == NULL || (strlen(base) == base_len &&
+	       strncmp(name + 1, base, base_len) == 0));
 }
 
 /* ---- leftovers ---------------------------------------------------------- */
@@ -162,24 +196,153 @@ remove_if_stale(int dfd, const char *name)
 	close(fd);
 }
 
-/* Removes the temporary files that writes to path killed by SIGKILL (or
- * a crash) left beside it.  Best effort: a folder that cannot be read is
- * reported by the write itself. */
+/* Removes the temporary files that writes to base (any target's for
+ * NULL) killed by SIGKILL (or a crash) left in the folder dir.  False
+ * when the folder cannot be read. */
+static bool
+remove_stale_temps_in(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL)
+		if (is_temp_name(e->d_name, base))
+			remove_if_stale(dirfd(d), e->d_name);
+	closedir(d);
+	return true;
+}
+
+/* path's folder (malloc'd; "." for a bare name), or NULL. */
+static char *
+folder_of(const char *path)
+{
+	size_t dir_len = dir_length(path);
+
+	return dir_len > 0 ? strndup(path, dir_len) : strdup(".");
+}
+
+/* Removes the temporary files that writes to path killed left beside it.
+ * Best effort: a folder that cannot be read is reported by the write
+ * itself. */
 static void
 remove_stale_temps(const char *path)
 {
-	size_t dir_len = dir_length(path);
-	char *dir = dir_len > 0 ? strndup(path, dir_len) : strdup(".");
-	DIR *d = dir != NULL ? opendir(dir) : NULL;
-	struct dirent *e;
+	char *dir = folder_of(path);
 
+	if (dir != NULL)
+		remove_stale_temps_in(dir, path + dir_length(path));
 	free(dir);
-	if (d == NULL)
+}
+
+/* ---- prepared folders --------------------------------------------------- */
+
+/* A folder a batch writes into, known by device and inode so that any
+ * spelling of its path finds it. */
+typedef struct prepared_folder {
+	dev_t dev;
+	ino_t ino;
+	unsigned users;              /* output_folder_begin calls not ended */
+} prepared_folder;
+
+static pthread_mutex_t prepared_lock = PTHREAD_MUTEX_INITIALIZER;
+static prepared_folder prepared_folders[MAX_PREPARED_FOLDERS];
+static size_t prepared_count;
+
+/* The entry of the folder st in the registry, or NULL.  The caller holds
+ * prepared_lock. */
+static prepared_folder *
+find_prepared(const struct stat *st)
+{
+	for (size_t i = 0; i < prepared_count; i++) {
+		prepared_folder *f = &prepared_folders[i];
+
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			return f;
+	}
+	return NULL;
+}
+
+/* True when path's folder is prepared: its leftovers are gone already
+ * and it is flushed once at the end.  Without any prepared folder (a
+ * single render) this costs no system call. */
+static bool
+in_prepared_folder(const char *path)
+{
+	char *dir;
+	struct stat st;
+	bool found = false, any;
+
+	pthread_mutex_lock(&prepared_lock);
+	any = prepared_count > 0;
+	pthread_mutex_unlock(&prepared_lock);
+	if (!any || (dir = folder_of(path)) == NULL)
+		return false;
+	if (stat(dir, &st) == 0) {
+		pthread_mutex_lock(&prepared_lock);
+		found = find_prepared(&st) != NULL;
+		pthread_mutex_unlock(&prepared_lock);
+	}
+	free(dir);
+	return found;
+}
+
+bool
+output_folder_begin(const char *dir)
+{
+	struct stat st;
+	prepared_folder *f;
+	bool ok = true;
+
+	new_file_mode();             /* read now, before the workers start */
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    !remove_stale_temps_in(dir, NULL))
+		return false;
+	pthread_mutex_lock(&prepared_lock);
+	f = find_prepared(&st);
+	if (f == NULL && prepared_count < MAX_PREPARED_FOLDERS) {
+		f = &prepared_folders[prepared_count++];
+		*f = (prepared_folder){ st.st_dev, st.st_ino, 0 };
+	}
+	if (f != NULL)
+		f->users++;
+	else
+		ok = false;
+	pthread_mutex_unlock(&prepared_lock);
+	return ok;
+}
+
+/* Flushes the folder dir to disk, making the renames in it durable; best
+ * effort, as every file in it is complete either way. */
+static void
+sync_folder(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+void
+output_folder_end(const char *dir)
+{
+	struct stat st;
+	prepared_folder *f;
+	bool was_prepared;
+
+	if (stat(dir, &st) != 0)
 		return;
-	while ((e = readdir(d)) != NULL)
-		if (is_temp_name(e->d_name, path + dir_len))
-			remove_if_stale(dirfd(d), e->d_name);
-	closedir(d);
+	pthread_mutex_lock(&prepared_lock);
+	f = find_prepared(&st);
+	was_prepared = f != NULL;
+	if (was_prepared && --f->users == 0)
+		*f = prepared_folders[--prepared_count];
+	pthread_mutex_unlock(&prepared_lock);
+	if (was_prepared)
+		sync_folder(dir);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -224,42 +387,38 @@ create_temp(const char *path, char **tmp)
 static bool
 fill(int fd, const void *data, size_t size)
 {
-	mode_t mask = umask(0);
-
-	umask(mask);
-	return fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, data, size) &&
+	return fchmod(fd, new_file_mode()) == 0 && write_all(fd, data, size) &&
 	       fsync(fd) == 0;
 }
 
-/* Flushes the rename in path's folder to disk; best effort, as the file
- * is complete either way. */
+/* Flushes the rename in path's folder to disk. */
 static void
 sync_dir(const char *path)
 {
-	size_t dir_len = dir_length(path);
-	char *dir = dir_len > 0 ? strndup(path, dir_len) : strdup(".");
-	int fd = dir != NULL ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	char *dir = folder_of(path);
 
+	if (dir != NULL)
+		sync_folder(dir);
 	free(dir);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* Writes data to a temporary file beside path and renames it over path,
  * the file locked and termination signals waiting until it is renamed or
- * removed.  Errors name the target as given, shown. */
+ * removed.  In a prepared folder the scan for leftovers and the flush of
+ * the folder are output_folder_begin's and _end's.  Errors name the
+ * target as given, shown. */
 static bool
 write_file(const char *path, const char *shown, const void *data,
            size_t size, diag_sink *diag)
 {
+	bool prepared = in_prepared_folder(path);
 	sigset_t old;
 	char *tmp;
 	int fd;
 	bool ok;
 
-	remove_stale_temps(path);
+	if (!prepared)
+		remove_stale_temps(path);
 	block_signals(true, &old);
 	fd = create_temp(path, &tmp);
 	ok = fd >= 0 && fill(fd, data, size) && rename(tmp, path) == 0;
@@ -274,7 +433,7 @@ write_file(const char *path, const char *shown, const void *data,
 	if (fd >= 0)
 		close(fd);
 	restore_signals(&old);
-	if (ok)
+	if (ok && !prepared)
 		sync_dir(path);
 	free(tmp);
 	return ok;

@@ -188,6 +188,9 @@ if [ "$before" -ge "$quarter" ] && [ "$before" -lt "$batch_count" ] && [ "$broke
 else
 	fail "kill -9 mid-batch leaves only whole PDFs" "$before PDFs, $broken fail qpdf --check"
 fi
+# a leftover beside a PDF that is up to date (never written again): the
+# rerun removes the folder's leftovers once, at its start
+cp "$kdir/out/report-0000.pdf" "$kdir/out/.report-0000.pdf.gkreport-St4le0"
 "$gk" batch -j 2 -o "$kdir/out" "$bdir/in" >"$kdir/stdout" 2>/dev/null
 after=$(find "$kdir/out" -name '*.pdf' | wc -l)
 leftovers=$(ls -A "$kdir/out" | grep -c -v '\.pdf$')
@@ -196,6 +199,36 @@ if [ "$after" -eq "$batch_count" ] && [ "$leftovers" -eq 0 ] &&
 	pass "the rerun completes the rest, keeps the $before done, leaves no temporary file"
 else
 	fail "the rerun completes the rest" "$after PDFs, $leftovers other files" "$(head -2 "$kdir/stdout")"
+fi
+
+# --- with two workers the largest descriptions go first --------------------------
+# Five broken descriptions, smallest first by name, and one long report
+# (about 300 pages): one worker is busy with the long one while the other
+# fails the broken ones, largest first, so their errors come out in that
+# order.
+odir=$bdir/order
+mkdir -p "$odir/in"
+for i in 1 2 3 4 5; do
+	{
+		printf 'layout: gov-annual-2021\nagency: [unclosed\n'
+		awk -v n=$((i * 40)) 'BEGIN { for (j = 0; j < n; j++) print "# padding" }'
+	} > "$odir/in/b$i.yaml"
+done
+awk '/^  其他需要报告的事项: 无$/ {
+	print "  其他需要报告的事项:"
+	for (i = 1; i <= 3000; i++)
+		printf "    - 第%d项：按照政务公开工作要点，街道办事处对相关信息进行了梳理和更新，全年共计完成相关工作。\n", i
+	next
+} { print }' "$root/samples/wangchenglu-2024.yaml" > "$odir/in/z-long.yaml"
+"$gk" batch -j 2 -o "$odir/out" --summary "$odir/summary.csv" "$odir/in" >/dev/null 2>"$odir/stderr"
+order=$(grep -o 'b[0-9]\.yaml:[0-9]*:[0-9]*: error' "$odir/stderr" | cut -c2 | tr -d '\n')
+inputs=$(cut -d, -f1 "$odir/summary.csv" | sed 's|.*/||' | tr '\n' ' ')
+if [ "$order" = 54321 ] && [ -s "$odir/out/z-long.pdf" ] &&
+	[ "$inputs" = "input b1.yaml b2.yaml b3.yaml b4.yaml b5.yaml z-long.yaml " ]; then
+	pass "-j 2 takes the largest descriptions first; the summary keeps the input order"
+else
+	fail "-j 2 takes the largest descriptions first; the summary keeps the input order" \
+		"errors in the order $order, summary $inputs" "$(head -3 "$odir/stderr")"
 fi
 
 # --- options --------------------------------------------------------------------

@@ -112,6 +112,24 @@ test_write_leaves_only_the_target(void **state)
 	remove_dir(dir);
 }
 
+/* The file gets the permissions of a new file under the umask (027, set
+ * by main), not the temporary file's 0600. */
+static void
+test_new_file_permissions(void **state)
+{
+	char dir[64];
+	diag_sink diag;
+	struct stat st;
+
+	(void)state;
+	make_dir(dir);
+	diag_init(&diag, NULL);
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "new", 3, &diag));
+	assert_int_equal(stat(in(dir, "r.pdf"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	remove_dir(dir);
+}
+
 /* Leftovers of this target's writers go; everything else stays: another
  * target's, near misses of the name, a link, a file a live writer holds
  * locked. */
@@ -146,6 +164,73 @@ test_stale_temporary_files_removed(void **state)
 	                    ".r.pdf.gkreport-Link00 .r.pdf.gkreport-Live00 "
 	                    ".s.pdf.gkreport-Ab12Cd r.pdf x");
 	close(held);
+	remove_dir(dir);
+}
+
+/* A prepared folder: every stale leftover (of any target) goes at once,
+ * a live writer's file and what is not ours stay; writes into it then no
+ * longer scan for leftovers, until the folder is ended. */
+static void
+test_prepared_folder_cleaned_once(void **state)
+{
+	char dir[64];
+	diag_sink diag;
+	int held;
+
+	(void)state;
+	make_dir(dir);
+	diag_init(&diag, NULL);
+	put(dir, ".r.pdf.gkreport-Ab12Cd", "stale");
+	put(dir, ".s.pdf.gkreport-Ab12Cd", "another target's, stale");
+	put(dir, ".t.pdf.gkreport-Live00", "live");
+	put(dir, ".gkreport-Ab12Cd", "no target");
+	put(dir, ".u.pdf.gkreport-Ab_2Cd", "not mkstemp's");
+	held = open(in(dir, ".t.pdf.gkreport-Live00"), O_RDONLY);
+	assert_true(held >= 0);
+	assert_int_equal(flock(held, LOCK_EX), 0);
+
+	assert_true(output_folder_begin(dir));
+	assert_string_equal(listing(dir), ".gkreport-Ab12Cd "
+	                    ".t.pdf.gkreport-Live00 .u.pdf.gkreport-Ab_2Cd");
+	close(held);
+	/* left by a writer killed now: the next write does not look again */
+	put(dir, ".r.pdf.gkreport-Kill3d", "stale");
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "new", 3, &diag));
+	assert_string_equal(contents(dir, "r.pdf"), "new");
+	assert_string_equal(listing(dir), ".gkreport-Ab12Cd "
+	                    ".r.pdf.gkreport-Kill3d .t.pdf.gkreport-Live00 "
+	                    ".u.pdf.gkreport-Ab_2Cd r.pdf");
+	output_folder_end(dir);
+	/* ended: a write cleans up after its target's writers again */
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "newer", 5, &diag));
+	assert_string_equal(listing(dir), ".gkreport-Ab12Cd "
+	                    ".t.pdf.gkreport-Live00 .u.pdf.gkreport-Ab_2Cd r.pdf");
+	assert_int_equal(diag.errors, 0);
+	remove_dir(dir);
+}
+
+/* Begin and end pair up: the folder stays prepared until the last end;
+ * a folder that is not there cannot be prepared. */
+static void
+test_prepared_folder_nests(void **state)
+{
+	char dir[64], other[80];
+	diag_sink diag;
+
+	(void)state;
+	make_dir(dir);
+	diag_init(&diag, NULL);
+	snprintf(other, sizeof(other), "%s/missing", dir);
+	assert_false(output_folder_begin(other));
+	assert_true(output_folder_begin(dir));
+	assert_true(output_folder_begin(dir));
+	output_folder_end(dir);
+	put(dir, ".r.pdf.gkreport-Ab12Cd", "stale");
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "new", 3, &diag));
+	assert_string_equal(listing(dir), ".r.pdf.gkreport-Ab12Cd r.pdf");
+	output_folder_end(dir);
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "new", 3, &diag));
+	assert_string_equal(listing(dir), "r.pdf");
 	remove_dir(dir);
 }
 
@@ -203,11 +288,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_leaves_only_the_target),
+		cmocka_unit_test(test_new_file_permissions),
 		cmocka_unit_test(test_stale_temporary_files_removed),
+		cmocka_unit_test(test_prepared_folder_cleaned_once),
+		cmocka_unit_test(test_prepared_folder_nests),
 		cmocka_unit_test(test_symbolic_link_followed),
 		cmocka_unit_test(test_device_written_directly),
 		cmocka_unit_test(test_folder_refused),
 	};
 
+	umask(027);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
