@@ -18,7 +18,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,8 @@
 #include <hb.h>
 #include <hb-ot.h>
 #include <hb-subset.h>
+
+#include <libdeflate.h>
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -48,6 +52,17 @@
 #define PDF_MAX_COORD 32767.0   /* the largest real PDF/A allows */
 #define OUTLINE_DEPTH_MAX 8
 #define INFO_FIELD_COUNT 5
+#define NUMBER_EXACT_LIMIT 40000.0  /* put_number: 40000 * 100000 < 2^32 */
+#define FONT_THREADS_MAX 4      /* prepare_fonts: a report has about 7 fonts */
+
+/* libdeflate's level for every compressed stream.  Measured on the seed
+ * report's streams (303 KB raw, mostly CFF programs): level 1 takes
+ * 2.0 ms for 196.9 KB, 6 takes 3.6 ms for 194.5 KB, 9 5.1 ms for
+ * 194.3 KB, 10-12 (near-optimal parsing) 13-23 ms for 192 KB; zlib's
+ * level 6 took 7.0 ms for 195.0 KB.  6 is the knee: below it the output
+ * grows faster than the time shrinks, above it the time grows for
+ * almost nothing. */
+#define FLATE_LEVEL 6
 
 /* The last error libharu reported through its handler. */
 typedef struct haru_error {
@@ -75,7 +90,11 @@ typedef struct font_metrics {
  * comes from the subset's charset. */
 typedef struct font_program {
 	program_kind kind;
-	hb_blob_t *data;         /* the sfnt (TrueType) or bare CFF table */
+	hb_blob_t *data;         /* the sfnt (TrueType) or bare CFF table,
+	                            released once packed */
+	unsigned char *packed;   /* data Flate-compressed, for the font file */
+	size_t packed_size;
+	unsigned size;           /* data's length (/Length1) */
 	unsigned glyph_count;
 	int *widths;             /* per glyph: floor(advance * 1000 / unitsPerEm) */
 	uint32_t *unicode_of_glyph; /* per glyph: the character it shows, 0 if none */
@@ -93,6 +112,9 @@ typedef struct font_program {
 typedef struct embedded_font {
 	size_t canonical;        /* first doc->fonts entry with the same file+face */
 	hb_set_t *code_points;   /* characters drawn with it (canonical only) */
+	hb_face_t *face;         /* the source face (a reference) */
+	bool face_cached;        /* face came from the font cache */
+	arena *mem;              /* what preparing it allocated (its thread's) */
 	hb_map_t *cid_of;        /* code point -> subset glyph, then CID */
 	font_program program;
 	HPDF_Dict dict;          /* the Type0 font */
@@ -106,9 +128,32 @@ typedef struct outline_node {
 	size_t descendants;
 } outline_node;
 
+/* Bytes being put together before they become a stream (content,
+ * ToUnicode, XMP): one malloc'd buffer per writer, emptied and reused
+ * for every stream, so a stream is handed to libharu in one write. */
+typedef struct byte_buffer {
+	char *data;
+	size_t size, capacity;
+	bool failed;             /* out of memory: later appends do nothing */
+} byte_buffer;
+
+/* One face of pdf_font_cache, checked as open_font_file checks it. */
+typedef struct cached_face {
+	char *path;
+	int face_index;
+	hb_face_t *face;
+	program_kind kind;
+} cached_face;
+
+struct pdf_font_cache {
+	cached_face *items;
+	size_t count, capacity;
+};
+
 typedef struct writer {
 	const pages *doc;
 	const pdf_metadata *meta;
+	pdf_write_options opt;
 	diag_sink *diag;
 	arena *mem;
 	embedded_font *fonts;    /* parallel to doc->fonts */
@@ -116,6 +161,10 @@ typedef struct writer {
 	HPDF_Page *page_objects; /* parallel to doc->items */
 	const char *info[INFO_FIELD_COUNT];  /* normalised Title..Creator */
 	haru_error error;
+	byte_buffer text;        /* the stream being written */
+	struct libdeflate_compressor *deflater;   /* created on first use */
+	unsigned char *deflated; /* the compressed stream, reused */
+	size_t deflated_capacity;
 } writer;
 
 /* The pen state inside one page's text object, to emit only changes. */
@@ -255,25 +304,99 @@ haru_got(writer *w, const void *result, const char *what)
 
 /* ---- small encoders ---------------------------------------------------- */
 
-/* Formats a coordinate or size with at most five decimals (as libharu
- * did) and no trailing zeros: 0.00001 pt is below any device's precision. */
-static const char *
-format_number(char out[32], double value)
+/* Writes n in decimal at out; returns the number of digits. */
+static size_t
+put_decimal(char *out, unsigned long long n)
+{
+	char digits[24];
+	size_t count = 0, i;
+
+	do {
+		digits[count++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	for (i = 0; i < count; i++)
+		out[i] = digits[count - 1 - i];
+	return count;
+}
+
+/* Writes four upper-case hex digits of a 16-bit value (a CID or a UTF-16
+ * unit; "%04X" would write more for a larger one, which none is). */
+static void
+put_hex4(char *out, unsigned value)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	out[0] = digits[(value >> 12) & 15];
+	out[1] = digits[(value >> 8) & 15];
+	out[2] = digits[(value >> 4) & 15];
+	out[3] = digits[value & 15];
+}
+
+/* What format_number wrote and put_number matches: "%.5f" with trailing
+ * zeros and point dropped, "-0" as "0".  Only for values put_number
+ * cannot round exactly itself. */
+static size_t
+put_number_by_printf(char out[32], double value)
 {
 	size_t n;
 
 	snprintf(out, 32, "%.5f", value);
 	n = strlen(out);
 	while (n > 0 && out[n - 1] == '0')
-		out[--n] = '\0';
+		n--;
 	if (n > 0 && out[n - 1] == '.')
-		out[--n] = '\0';
-	if (strcmp(out, "-0") == 0)
-		strcpy(out, "0");
-	return out;
+		n--;
+	if (n == 2 && memcmp(out, "-0", 2) == 0) {
+		out[0] = '0';
+		n = 1;
+	}
+	return n;
 }
 
-/* Rounds to the precision format_number writes, so that a pen position
+/* Writes a coordinate or size with at most five decimals (as libharu
+ * did) and no trailing zeros: 0.00001 pt is below any device's precision.
+ * The same bytes as put_number_by_printf, in integer arithmetic (printf
+ * of doubles was a visible cost): |value| * 100000 is below 2^32 here, so
+ * the product is off the exact one by at most 2^-21 and rounds the same
+ * way unless it lies within 1e-6 of a tie, which goes to printf (it rounds
+ * the exact binary value).  Returns the length (out is not terminated). */
+static size_t
+put_number(char out[32], double value)
+{
+	double magnitude = fabs(value), scaled = magnitude * 100000.0, whole;
+	unsigned long long units;
+	unsigned fraction;
+	char decimals[5];
+	size_t n = 0;
+	int i, last;
+
+	if (!(magnitude < NUMBER_EXACT_LIMIT))
+		return put_number_by_printf(out, value);
+	whole = floor(scaled);
+	if (fabs(scaled - whole - 0.5) < 1e-6)
+		return put_number_by_printf(out, value);
+	units = (unsigned long long)whole + (scaled - whole > 0.5);
+	if (units == 0) {
+		out[0] = '0';
+		return 1;
+	}
+	if (value < 0)
+		out[n++] = '-';
+	n += put_decimal(out + n, units / 100000);
+	fraction = (unsigned)(units % 100000);
+	if (fraction == 0)
+		return n;
+	for (i = 4; i >= 0; i--, fraction /= 10)
+		decimals[i] = (char)('0' + fraction % 10);
+	for (last = 4; decimals[last] == '0'; last--)
+		;
+	out[n++] = '.';
+	memcpy(out + n, decimals, (size_t)last + 1);
+	return n + (size_t)last + 1;
+}
+
+/* Rounds to the precision put_number writes, so that a pen position
  * tracked in sums of written values never drifts from the page's. */
 static double
 written_value(double value)
@@ -319,42 +442,133 @@ md5_digest(const void *data, size_t size, HPDF_BYTE digest[16])
 	HPDF_MD5Final(digest, &ctx);
 }
 
-/* Appends formatted text to a libharu stream (all lines here are short). */
-static HPDF_STATUS __attribute__((format(printf, 2, 3)))
-stream_printf(HPDF_Stream stream, const char *fmt, ...)
+/* ---- byte buffers ------------------------------------------------------ */
+
+/* Makes room for extra more bytes; false, with the buffer marked failed
+ * (fill_stream reports it), when memory runs out. */
+static bool
+buffer_reserve(byte_buffer *b, size_t extra)
+{
+	size_t room;
+	char *grown;
+
+	if (b->failed)
+		return false;
+	if (b->size + extra <= b->capacity)
+		return true;
+	room = b->capacity > 0 ? b->capacity : 4096;
+	while (room < b->size + extra)
+		room *= 2;
+	if ((grown = realloc(b->data, room)) == NULL) {
+		b->failed = true;
+		return false;
+	}
+	b->data = grown;
+	b->capacity = room;
+	return true;
+}
+
+static void
+buffer_append(byte_buffer *b, const void *data, size_t size)
+{
+	if (size > 0 && buffer_reserve(b, size)) {
+		memcpy(b->data + b->size, data, size);
+		b->size += size;
+	}
+}
+
+static void
+buffer_puts(byte_buffer *b, const char *text)
+{
+	buffer_append(b, text, strlen(text));
+}
+
+/* Appends a number as put_number writes it. */
+static void
+buffer_number(byte_buffer *b, double value)
+{
+	if (buffer_reserve(b, 32))
+		b->size += put_number(b->data + b->size, value);
+}
+
+/* Appends numbers separated by spaces, then text (an operator). */
+static void
+buffer_numbers_op(byte_buffer *b, const double *values, size_t count,
+                  const char *op)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (i > 0)
+			buffer_append(b, " ", 1);
+		buffer_number(b, values[i]);
+	}
+	buffer_puts(b, op);
+}
+
+/* Appends "<XXXX>": a CID, or a character of the BMP, in hex. */
+static void
+buffer_hex4(byte_buffer *b, unsigned value)
+{
+	if (buffer_reserve(b, 6)) {
+		b->data[b->size] = '<';
+		put_hex4(b->data + b->size + 1, value);
+		b->data[b->size + 5] = '>';
+		b->size += 6;
+	}
+}
+
+/* Appends a count in decimal. */
+static void
+buffer_decimal(byte_buffer *b, size_t n)
+{
+	if (buffer_reserve(b, 24))
+		b->size += put_decimal(b->data + b->size, n);
+}
+
+/* Appends formatted text (all lines here are short: at most 255 bytes,
+ * as when they were written to libharu one by one). */
+static void __attribute__((format(printf, 2, 3)))
+buffer_printf(byte_buffer *b, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	return HPDF_Stream_WriteStr(stream, line);
+	if (n > 0)
+		buffer_append(b, line, (size_t)n < sizeof(line) ? (size_t)n
+		                                                : sizeof(line) - 1);
+}
+
+/* The writer's buffer, emptied for the next stream. */
+static byte_buffer *
+begin_stream_text(writer *w)
+{
+	w->text.size = 0;
+	return &w->text;
 }
 
 /* Writes text into an XML stream with the five markup characters
  * escaped, so any title stays well-formed XMP. */
-static HPDF_STATUS
-write_xml_text(HPDF_Stream stream, const char *text)
+static void
+write_xml_text(byte_buffer *b, const char *text)
 {
-	HPDF_STATUS s = HPDF_OK;
 	size_t plain;
-	const char *entity;
 
-	while (*text != '\0' && s == HPDF_OK) {
+	while (*text != '\0') {
 		plain = strcspn(text, "&<>\"'");
-		if (plain > 0)
-			s = HPDF_Stream_Write(stream, (const HPDF_BYTE *)text,
-			                      (HPDF_UINT)plain);
+		buffer_append(b, text, plain);
 		text += plain;
-		if (*text == '\0' || s != HPDF_OK)
+		if (*text == '\0')
 			break;
-		entity = *text == '&' ? "&amp;" : *text == '<' ? "&lt;"
-		    : *text == '>' ? "&gt;" : *text == '"' ? "&quot;" : "&apos;";
-		s = HPDF_Stream_WriteStr(stream, entity);
+		buffer_puts(b, *text == '&' ? "&amp;" : *text == '<' ? "&lt;"
+		            : *text == '>' ? "&gt;" : *text == '"' ? "&quot;"
+		            : "&apos;");
 		text++;
 	}
-	return s;
 }
 
 /* ---- libharu objects --------------------------------------------------- */
@@ -371,21 +585,116 @@ new_indirect_dict(writer *w)
 	return dict;
 }
 
-/* A stream object holding size bytes, Flate-compressed unless the
- * content must stay readable as is (XMP, PDF/A 6.7.2). */
+/* ---- streams, compressed with libdeflate ------------------------------- */
+
+/* Records an error the next haru_ok reports, as libharu's handler would. */
+static void
+record_out_of_memory(writer *w)
+{
+	record_haru_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &w->error);
+}
+
+/* libharu calls this just before a stream dictionary's ">>".  Streams
+ * are compressed here, not by libharu (its zlib at level 6 was the
+ * slowest part of saving), so libharu sees FILTER_NONE, leaves out its
+ * own /Filter, and this names the filter instead. */
+static HPDF_STATUS
+write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Compresses size bytes into w->deflated as a zlib stream (what
+ * /FlateDecode reads), with one compressor per writer; returns the
+ * compressed size, 0 when memory runs out. */
+static size_t
+deflate_bytes(writer *w, const void *data, size_t size)
+{
+	size_t bound;
+	unsigned char *grown;
+
+	if (w->deflater == NULL &&
+	    (w->deflater = libdeflate_alloc_compressor(FLATE_LEVEL)) == NULL)
+		return 0;
+	bound = libdeflate_zlib_compress_bound(w->deflater, size);
+	if (bound > w->deflated_capacity) {
+		if ((grown = realloc(w->deflated, bound)) == NULL)
+			return 0;
+		w->deflated = grown;
+		w->deflated_capacity = bound;
+	}
+	return libdeflate_zlib_compress(w->deflater, size > 0 ? data : "", size,
+	                                w->deflated, bound);
+}
+
+/* Gives a stream object its bytes in one write, Flate-compressed unless
+ * the content must stay readable as is (XMP, PDF/A 6.7.2).  False when
+ * memory ran out (recorded for the next haru_ok). */
+static bool
+fill_stream(writer *w, HPDF_Dict stream, const void *data, size_t size,
+            bool compress)
+{
+	stream->filter = HPDF_STREAM_FILTER_NONE;
+	if (compress) {
+		size = deflate_bytes(w, data, size);
+		data = w->deflated;
+		if (size == 0) {
+			record_out_of_memory(w);
+			return false;
+		}
+		stream->write_fn = write_flate_filter;
+	}
+	return size == 0 || HPDF_Stream_Write(stream->stream, data,
+	                                      (HPDF_UINT)size) == HPDF_OK;
+}
+
+/* A stream object holding bytes deflate_bytes compressed earlier (a font
+ * program, packed on the thread that subset it). */
+static HPDF_Dict
+new_deflated_stream(writer *w, const void *data, size_t size)
+{
+	HPDF_Dict stream = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+
+	if (stream == NULL ||
+	    HPDF_Stream_Write(stream->stream, data, (HPDF_UINT)size) != HPDF_OK)
+		return NULL;
+	stream->write_fn = write_flate_filter;
+	return stream;
+}
+
+/* fill_stream with the writer's text buffer, which reports running out
+ * of memory while it was filled. */
+static bool
+fill_stream_text(writer *w, HPDF_Dict stream, bool compress)
+{
+	if (w->text.failed) {
+		record_out_of_memory(w);
+		return false;
+	}
+	return fill_stream(w, stream, w->text.data, w->text.size, compress);
+}
+
+/* A stream object holding size bytes (compressed as fill_stream says). */
 static HPDF_Dict
 new_stream(writer *w, const void *data, size_t size, bool compress)
 {
 	HPDF_Dict stream = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
 
-	if (stream == NULL)
-		return NULL;
-	if (compress)
-		stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	if (size > 0 && HPDF_Stream_Write(stream->stream, data,
-	                                  (HPDF_UINT)size) != HPDF_OK)
+	if (stream == NULL || !fill_stream(w, stream, data, size, compress))
 		return NULL;
 	return stream;
+}
+
+/* A stream object holding the writer's text buffer. */
+static HPDF_Dict
+new_text_stream(writer *w, bool compress)
+{
+	if (w->text.failed) {
+		record_out_of_memory(w);
+		return NULL;
+	}
+	return new_stream(w, w->text.data, w->text.size, compress);
 }
 
 /* A text string (UTF-16BE, written as hex) from valid UTF-8. */
@@ -572,7 +881,7 @@ find_program_kind(writer *w, hb_face_t *face, const page_font *source,
 /* Opens face `face_index` of a font file and classifies its outlines;
  * a missing file or face is reported with the path. */
 static hb_face_t *
-open_font_face(writer *w, const page_font *source, program_kind *kind)
+open_font_file(writer *w, const page_font *source, program_kind *kind)
 {
 	hb_blob_t *blob = hb_blob_create_from_file_or_fail(source->path);
 	unsigned faces;
@@ -596,6 +905,68 @@ open_font_face(writer *w, const page_font *source, program_kind *kind)
 		return NULL;
 	}
 	return face;
+}
+
+/* ---- the font cache ---------------------------------------------------- */
+
+pdf_font_cache *
+pdf_font_cache_create(void)
+{
+	return calloc(1, sizeof(pdf_font_cache));
+}
+
+void
+pdf_font_cache_free(pdf_font_cache *cache)
+{
+	size_t i;
+
+	if (cache == NULL)
+		return;
+	for (i = 0; i < cache->count; i++) {
+		free(cache->items[i].path);
+		hb_face_destroy(cache->items[i].face);
+	}
+	free(cache->items);
+	free(cache);
+}
+
+/* The cached face of a file and face index, NULL when not cached. */
+static const cached_face *
+find_cached_face(const pdf_font_cache *cache, const page_font *source)
+{
+	size_t i;
+
+	for (i = 0; cache != NULL && i < cache->count; i++)
+		if (cache->items[i].face_index == source->face_index &&
+		    strcmp(cache->items[i].path, source->path) == 0)
+			return &cache->items[i];
+	return NULL;
+}
+
+/* Keeps a face that opened and checked well (a reference of its own);
+ * out of memory only means it is not kept. */
+static void
+cache_face(pdf_font_cache *cache, const page_font *source, hb_face_t *face,
+           program_kind kind)
+{
+	size_t room;
+	cached_face *grown;
+	char *path;
+
+	if (cache == NULL)
+		return;
+	if (cache->count == cache->capacity) {
+		room = cache->capacity > 0 ? cache->capacity * 2 : 8;
+		if ((grown = realloc(cache->items, room * sizeof(*grown))) == NULL)
+			return;
+		cache->items = grown;
+		cache->capacity = room;
+	}
+	if ((path = strdup(source->path)) == NULL)
+		return;
+	cache->items[cache->count++] = (cached_face){
+		path, source->face_index, hb_face_reference(face), kind
+	};
 }
 
 /* Checks that the face maps every character drawn with it: PDF/A 6.3.5
@@ -696,7 +1067,11 @@ measure_font(hb_face_t *face, hb_font_t *font, font_metrics *m)
 /* ---- subsetting with HarfBuzz ------------------------------------------ */
 
 /* The subsetter's input: the characters drawn, layout and bitmap tables
- * dropped, no hinting (it only costs size in a PDF). */
+ * dropped, no hinting (it only costs size in a PDF).  Of a CFF font only
+ * the 'CFF ' table is embedded, so every other table is dropped too
+ * (subsetting cmap, hmtx, name... for nothing took a tenth of a batch's
+ * CPU time); the plan's glyph mappings come from the source font all
+ * the same, and the CFF table comes out byte for byte as before. */
 static hb_subset_input_t *
 subset_input(const embedded_font *f)
 {
@@ -710,6 +1085,11 @@ subset_input(const embedded_font *f)
 	dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (i = 0; i < sizeof(unneeded_tables) / sizeof(unneeded_tables[0]); i++)
 		hb_set_add(dropped, unneeded_tables[i]);
+	if (f->program.kind == PROGRAM_CFF) {
+		hb_set_clear(dropped);
+		hb_set_invert(dropped);
+		hb_set_del(dropped, HB_TAG('C','F','F',' '));
+	}
 	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
 	return input;
 }
@@ -934,50 +1314,234 @@ subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
 	       assign_cids(w, f);
 }
 
+/* Compresses the subset program for its font file stream (here, so that
+ * it runs on the font's thread) and lets the subset's blob go. */
+static bool
+pack_program(writer *w, font_program *p)
+{
+	const char *data = hb_blob_get_data(p->data, &p->size);
+
+	p->packed_size = deflate_bytes(w, data, p->size);
+	if (p->packed_size == 0) {
+		writer_error(w, "PDF writer: out of memory");
+		return false;
+	}
+	p->packed = arena_alloc(w->mem, p->packed_size);
+	memcpy(p->packed, w->deflated, p->packed_size);
+	hb_blob_destroy(p->data);
+	p->data = NULL;
+	return true;
+}
+
+/* Lets the source face go as soon as its font is prepared, unless the
+ * font cache keeps it (finish_font_jobs adds it there): faces of CJK
+ * fonts hold megabytes of tables, and a document has several. */
+static void
+release_face_unless_kept(const writer *w, embedded_font *f, bool ok)
+{
+	if (ok && w->opt.font_cache != NULL)
+		return;
+	hb_face_destroy(f->face);
+	f->face = NULL;
+}
+
 /* Produces the subset program of one used font with everything its PDF
- * dictionaries need; all checks are reported against the file's path. */
+ * dictionaries need; all checks are reported against the file's path.
+ * Touches only its own entry of w->fonts, so fonts can be prepared on
+ * several threads (each with its own writer_for_thread). */
 static bool
 prepare_font(writer *w, size_t index)
 {
 	embedded_font *f = &w->fonts[index];
 	const page_font *source = &w->doc->fonts[index];
-	hb_face_t *face = open_font_face(w, source, &f->program.kind);
 	hb_font_t *font;
 	bool ok;
 
-	if (face == NULL)
+	if (f->face == NULL &&
+	    (f->face = open_font_file(w, source, &f->program.kind)) == NULL)
 		return false;
-	font = hb_font_create(face);
+	font = hb_font_create(f->face);
 	ok = face_covers(w, font, f, source);
-	if (ok && !subset_font(w, index, face, font)) {
+	if (ok && !subset_font(w, index, f->face, font)) {
 		writer_error(w, "HarfBuzz could not subset font %s (face %d)",
 		             source->path, source->face_index);
 		ok = false;
 	}
 	if (ok) {
-		measure_font(face, font, &f->program.metrics);
+		measure_font(f->face, font, &f->program.metrics);
 		f->program.default_width = most_common_width(w, &f->program);
+		ok = pack_program(w, &f->program);
 	}
 	hb_font_destroy(font);
-	hb_face_destroy(face);
+	release_face_unless_kept(w, f, ok);
 	return ok;
 }
 
-/* Prepares every font some run draws with; unused entries of doc->fonts
- * (and duplicates of another entry) are skipped. */
+/* ---- preparing fonts on threads ---------------------------------------- */
+
+/* One font to prepare, with the diagnostics it gave (captured, to be
+ * printed in font order whichever thread ran it). */
+typedef struct font_job {
+	size_t index;            /* in w->fonts */
+	bool ok;
+	diag_sink diag;
+	FILE *capture;           /* NULL: diag prints nowhere (counts only) */
+	char *messages;
+	size_t messages_size;
+} font_job;
+
+/* The jobs and the next one to take; workers take jobs in array order. */
+typedef struct font_pool {
+	writer *w;
+	font_job *jobs;
+	size_t count;
+	atomic_size_t next;
+	bool stop_at_failure;    /* one worker: stop where the serial loop did */
+} font_pool;
+
+/* A worker's view of the writer: the same document and fonts, its own
+ * compressor (arena and diagnostics are set per job). */
+static writer
+writer_for_thread(const writer *w)
+{
+	writer copy = *w;
+
+	copy.deflater = NULL;
+	copy.deflated = NULL;
+	copy.deflated_capacity = 0;
+	return copy;
+}
+
+/* Runs jobs until none is left; the worker's compressor goes at the end. */
+static void *
+run_font_jobs(void *arg)
+{
+	font_pool *pool = arg;
+	writer own = writer_for_thread(pool->w);
+	font_job *job;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->count) {
+		job = &pool->jobs[i];
+		own.diag = &job->diag;
+		own.mem = pool->w->fonts[job->index].mem;
+		job->ok = prepare_font(&own, job->index);
+		if (!job->ok && pool->stop_at_failure)
+			break;
+	}
+	libdeflate_free_compressor(own.deflater);
+	free(own.deflated);
+	return NULL;
+}
+
+/* A job for every font some run draws with (unused entries of doc->fonts
+ * and duplicates of another entry are skipped), its face taken from the
+ * cache when it is there; returns the count. */
+static size_t
+make_font_jobs(writer *w, font_job *jobs)
+{
+	const cached_face *cached;
+	embedded_font *f;
+	size_t i, n = 0;
+
+	for (i = 0; i < w->doc->font_count; i++) {
+		f = &w->fonts[i];
+		if (f->canonical != i || f->code_points == NULL ||
+		    hb_set_is_empty(f->code_points))
+			continue;
+		f->mem = arena_create();
+		if ((cached = find_cached_face(w->opt.font_cache,
+		                               &w->doc->fonts[i])) != NULL) {
+			f->face = hb_face_reference(cached->face);
+			f->face_cached = true;
+			f->program.kind = cached->kind;
+		}
+		jobs[n] = (font_job){ .index = i };
+		diag_init(&jobs[n].diag, NULL);
+		jobs[n].diag.format = w->diag->format;
+		jobs[n].diag.quiet_notes = w->diag->quiet_notes;
+		if (w->diag->stream != NULL)
+			jobs[n].capture = open_memstream(&jobs[n].messages,
+			                                 &jobs[n].messages_size);
+		jobs[n].diag.stream = jobs[n].capture;
+		n++;
+	}
+	return n;
+}
+
+/* How many threads prepare the fonts: one, or with opt.parallel_fonts as
+ * many as there are CPUs and jobs (at most FONT_THREADS_MAX). */
+static size_t
+font_thread_count(const writer *w, size_t jobs)
+{
+	long cpus = w->opt.parallel_fonts ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	size_t n = cpus > 1 ? (size_t)cpus : 1;
+
+	if (n > FONT_THREADS_MAX)
+		n = FONT_THREADS_MAX;
+	return n < jobs ? n : jobs;
+}
+
+/* Runs the pool on this thread and threads - 1 more (fewer when a
+ * thread cannot be started: this one takes what is left). */
+static void
+run_font_pool(font_pool *pool, size_t threads)
+{
+	pthread_t ids[FONT_THREADS_MAX];
+	size_t started = 0, i;
+
+	while (started + 1 < threads &&
+	       pthread_create(&ids[started], NULL, run_font_jobs, pool) == 0)
+		started++;
+	run_font_jobs(pool);
+	for (i = 0; i < started; i++)
+		pthread_join(ids[i], NULL);
+}
+
+/* Prints the jobs' diagnostics in font order, up to the first failed
+ * font (as if they had run one after another: a job that did not run
+ * comes after a failure), and keeps the faces opened afresh in the
+ * cache.  True when every font was prepared. */
+static bool
+finish_font_jobs(writer *w, font_job *jobs, size_t count)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (jobs[i].capture != NULL)
+			fclose(jobs[i].capture);
+		if (ok) {
+			if (jobs[i].messages != NULL)
+				fputs(jobs[i].messages, w->diag->stream);
+			w->diag->errors += jobs[i].diag.errors;
+			w->diag->warnings += jobs[i].diag.warnings;
+			w->diag->notes += jobs[i].diag.notes;
+			ok = jobs[i].ok;
+		}
+		free(jobs[i].messages);
+		if (jobs[i].ok && !w->fonts[jobs[i].index].face_cached &&
+		    w->fonts[jobs[i].index].face != NULL)
+			cache_face(w->opt.font_cache, &w->doc->fonts[jobs[i].index],
+			           w->fonts[jobs[i].index].face,
+			           w->fonts[jobs[i].index].program.kind);
+	}
+	return ok;
+}
+
+/* Prepares every font some run draws with, on as many threads as
+ * font_thread_count says; diagnostics and results do not depend on it. */
 static bool
 prepare_fonts(writer *w)
 {
-	size_t i;
+	font_job *jobs = arena_calloc(w->mem, w->doc->font_count + 1,
+	                              sizeof(*jobs));
+	size_t count = make_font_jobs(w, jobs);
+	size_t threads = font_thread_count(w, count);
+	font_pool pool = { w, jobs, count, 0, threads <= 1 };
 
-	for (i = 0; i < w->doc->font_count; i++) {
-		if (w->fonts[i].canonical != i || w->fonts[i].code_points == NULL ||
-		    hb_set_is_empty(w->fonts[i].code_points))
-			continue;
-		if (!prepare_font(w, i))
-			return false;
-	}
-	return true;
+	run_font_pool(&pool, threads);
+	return finish_font_jobs(w, jobs, count);
 }
 
 /* ---- font dictionaries ------------------------------------------------- */
@@ -1011,50 +1575,50 @@ group_cmap_entries(writer *w, const font_program *p, cmap_entry **out)
 	return n;
 }
 
-/* The UTF-16BE hex of one character: four digits, or eight (a surrogate
- * pair) above U+FFFF. */
-static const char *
-utf16_hex(char out[12], uint32_t cp)
+/* Appends the UTF-16BE hex string of one character: four digits, or
+ * eight (a surrogate pair) above U+FFFF. */
+static void
+buffer_utf16_hex(byte_buffer *b, uint32_t cp)
 {
-	if (cp <= 0xFFFF)
-		snprintf(out, 12, "%04X", (unsigned)cp);
-	else
-		snprintf(out, 12, "%04X%04X",
-		         (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
-		         (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-	return out;
+	if (cp <= 0xFFFF) {
+		buffer_hex4(b, cp);
+	} else if (buffer_reserve(b, 10)) {
+		b->data[b->size] = '<';
+		put_hex4(b->data + b->size + 1, 0xD800 + ((cp - 0x10000) >> 10));
+		put_hex4(b->data + b->size + 5, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+		b->data[b->size + 9] = '>';
+		b->size += 10;
+	}
 }
 
 /* Writes the bfchar and bfrange blocks, at most 100 lines each, taking
  * consecutive entries of one kind (single or range) per block. */
-static HPDF_STATUS
-write_cmap_blocks(HPDF_Stream s, const cmap_entry *e, size_t n)
+static void
+write_cmap_blocks(byte_buffer *b, const cmap_entry *e, size_t n)
 {
-	HPDF_STATUS st = HPDF_OK;
 	size_t i = 0, j, k;
-	char hex[12];
 	bool single;
 
-	while (i < n && st == HPDF_OK) {
+	while (i < n) {
 		single = e[i].first == e[i].last;
 		for (j = i; j < n && j - i < CMAP_BLOCK_MAX &&
 		     (e[j].first == e[j].last) == single; j++)
 			;
-		st = stream_printf(s, "%zu %s\n", j - i,
-		                   single ? "beginbfchar" : "beginbfrange");
-		for (k = i; k < j && st == HPDF_OK; k++)
-			st = single
-			    ? stream_printf(s, "<%04X> <%s>\n", (unsigned)e[k].first,
-			                    utf16_hex(hex, e[k].first_char))
-			    : stream_printf(s, "<%04X> <%04X> <%04X>\n",
-			                    (unsigned)e[k].first, (unsigned)e[k].last,
-			                    (unsigned)e[k].first_char);
-		if (st == HPDF_OK)
-			st = HPDF_Stream_WriteStr(s, single ? "endbfchar\n"
-			                                    : "endbfrange\n");
+		buffer_decimal(b, j - i);
+		buffer_puts(b, single ? " beginbfchar\n" : " beginbfrange\n");
+		for (k = i; k < j; k++) {
+			buffer_hex4(b, e[k].first);
+			buffer_append(b, " ", 1);
+			if (!single) {
+				buffer_hex4(b, e[k].last);
+				buffer_append(b, " ", 1);
+			}
+			buffer_utf16_hex(b, e[k].first_char);
+			buffer_append(b, "\n", 1);
+		}
+		buffer_puts(b, single ? "endbfchar\n" : "endbfrange\n");
 		i = j;
 	}
-	return st;
 }
 
 /* The ToUnicode CMap stream: a standard Adobe-Identity-UCS CMap mapping
@@ -1062,13 +1626,11 @@ write_cmap_blocks(HPDF_Stream s, const cmap_entry *e, size_t n)
 static HPDF_Dict
 to_unicode_stream(writer *w, const font_program *p)
 {
-	HPDF_Dict cmap = new_stream(w, NULL, 0, true);
+	byte_buffer *b = begin_stream_text(w);
 	cmap_entry *entries;
 	size_t n = group_cmap_entries(w, p, &entries);
 
-	if (cmap == NULL)
-		return NULL;
-	HPDF_Stream_WriteStr(cmap->stream,
+	buffer_puts(b,
 	    "/CIDInit /ProcSet findresource begin\n"
 	    "12 dict begin\n"
 	    "begincmap\n"
@@ -1077,11 +1639,11 @@ to_unicode_stream(writer *w, const font_program *p)
 	    "/CMapName /Adobe-Identity-UCS def\n"
 	    "/CMapType 2 def\n"
 	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	write_cmap_blocks(cmap->stream, entries, n);
-	HPDF_Stream_WriteStr(cmap->stream, "endcmap\n"
+	write_cmap_blocks(b, entries, n);
+	buffer_puts(b, "endcmap\n"
 	    "CMapName currentdict /CMap defineresource pop\n"
 	    "end\nend\n");
-	return cmap;
+	return new_text_stream(w, true);
 }
 
 /* /CIDSet (PDF/A 6.3.5): one bit per CID, most significant bit first,
@@ -1105,15 +1667,13 @@ cid_set_stream(writer *w, const font_program *p)
 static HPDF_Dict
 font_file_stream(writer *w, const font_program *p)
 {
-	unsigned length;
-	const char *data = hb_blob_get_data(p->data, &length);
-	HPDF_Dict file = new_stream(w, data, length, true);
+	HPDF_Dict file = new_deflated_stream(w, p->packed, p->packed_size);
 	const char *subtype = program_embedding[p->kind].font_file_subtype;
 
 	if (file == NULL)
 		return NULL;
 	if (p->kind == PROGRAM_TRUETYPE)
-		HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)length);
+		HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)p->size);
 	if (subtype != NULL)
 		HPDF_Dict_AddName(file, "Subtype", subtype);
 	return file;
@@ -1256,7 +1816,7 @@ embed_fonts(writer *w)
 	size_t i;
 
 	for (i = 0; i < w->doc->font_count; i++)
-		if (w->fonts[i].program.data != NULL && !embed_font(w, i))
+		if (w->fonts[i].program.packed != NULL && !embed_font(w, i))
 			return false;
 	return true;
 }
@@ -1283,52 +1843,53 @@ rule_is_valid(writer *w, size_t page_no, const rule *r)
  * (butt caps leave a notch there); the layout gives rules exact end points
  * at the centre lines of the rules they meet. */
 static bool
-draw_rules(writer *w, HPDF_Stream s, const page *pg, size_t page_no)
+draw_rules(writer *w, byte_buffer *s, const page *pg, size_t page_no)
 {
-	char a[32], b[32], c[32], d[32];
 	double width = -1;
 	const rule *r;
 	size_t i;
 
 	if (pg->rule_count > 0)
-		HPDF_Stream_WriteStr(s, "2 J\n");
+		buffer_puts(s, "2 J\n");
 	for (i = 0; i < pg->rule_count; i++) {
 		r = &pg->rules[i];
 		if (!rule_is_valid(w, page_no, r))
 			return false;
 		if (r->width != width) {
 			if (width > 0)
-				HPDF_Stream_WriteStr(s, "S\n");
-			stream_printf(s, "%s w\n", format_number(a, r->width));
+				buffer_puts(s, "S\n");
+			buffer_numbers_op(s, &r->width, 1, " w\n");
 			width = r->width;
 		}
-		stream_printf(s, "%s %s m %s %s l\n", format_number(a, r->x0),
-		              format_number(b, r->y0), format_number(c, r->x1),
-		              format_number(d, r->y1));
+		buffer_numbers_op(s, (const double[]){ r->x0, r->y0 }, 2, " m ");
+		buffer_numbers_op(s, (const double[]){ r->x1, r->y1 }, 2, " l\n");
 	}
 	if (pg->rule_count > 0)
-		HPDF_Stream_WriteStr(s, "S\n");
-	return haru_ok(w, HPDF_OK, "draw the rules");
+		buffer_puts(s, "S\n");
+	return true;
 }
 
 /* Emits Tf, Tc and the fill gray only when they change from the previous
  * run: they are state, which persists between runs inside one BT/ET. */
 static void
-write_run_state(writer *w, HPDF_Stream s, text_state *st, const text_run *run)
+write_run_state(writer *w, byte_buffer *s, text_state *st,
+                const text_run *run)
 {
 	size_t font = w->fonts[run->font].canonical;
-	char a[32];
 
-	if (font != st->font || run->size != st->size)
-		stream_printf(s, "/%s %s Tf\n", w->fonts[font].resource,
-		              format_number(a, run->size));
+	if (font != st->font || run->size != st->size) {
+		buffer_append(s, "/", 1);
+		buffer_puts(s, w->fonts[font].resource);
+		buffer_append(s, " ", 1);
+		buffer_numbers_op(s, &run->size, 1, " Tf\n");
+	}
 	st->font = font;
 	st->size = run->size;
 	if (run->char_spacing != st->char_spacing)
-		stream_printf(s, "%s Tc\n", format_number(a, run->char_spacing));
+		buffer_numbers_op(s, &run->char_spacing, 1, " Tc\n");
 	st->char_spacing = run->char_spacing;
 	if (run->gray != st->gray)
-		stream_printf(s, "%s g\n", format_number(a, run->gray));
+		buffer_numbers_op(s, &run->gray, 1, " g\n");
 	st->gray = run->gray;
 }
 
@@ -1336,51 +1897,54 @@ write_run_state(writer *w, HPDF_Stream s, text_state *st, const text_run *run)
  * absolute text matrix for a run turned 90 degrees counter-clockwise (a
  * landscape table) and for the first upright run after one. */
 static void
-write_run_position(HPDF_Stream s, text_state *st, const text_run *run)
+write_run_position(byte_buffer *s, text_state *st, const text_run *run)
 {
 	double dx = written_value(run->x - st->x);
 	double dy = written_value(run->y - st->y);
-	char a[32], b[32];
 
 	if (run->rotation != 0 || st->matrix_set) {
-		stream_printf(s, "%s %s %s Tm\n",
-		              run->rotation != 0 ? "0 1 -1 0" : "1 0 0 1",
-		              format_number(a, run->x), format_number(b, run->y));
+		buffer_puts(s, run->rotation != 0 ? "0 1 -1 0 " : "1 0 0 1 ");
+		buffer_numbers_op(s, (const double[]){ run->x, run->y }, 2, " Tm\n");
 		st->x = written_value(run->x);
 		st->y = written_value(run->y);
 		st->matrix_set = run->rotation != 0;
 		return;
 	}
-	stream_printf(s, "%s %s Td\n", format_number(a, dx), format_number(b, dy));
+	buffer_numbers_op(s, (const double[]){ dx, dy }, 2, " Td\n");
 	st->x += dx;
 	st->y += dy;
 }
 
-/* Shows a run's characters as 2-byte CIDs in one hex string. */
+/* Shows a run's characters as 2-byte CIDs in one hex string, written
+ * straight into the buffer: every character takes at least one byte of
+ * UTF-8 and four hex digits, so four per byte is room enough. */
 static void
-write_run_glyphs(writer *w, HPDF_Stream s, const text_run *run)
+write_run_glyphs(writer *w, byte_buffer *s, const text_run *run)
 {
 	const embedded_font *f = &w->fonts[w->fonts[run->font].canonical];
-	char *hex = arena_alloc(w->mem, run->length * 4 + 8);
-	size_t i = 0, n = 0, step;
+	size_t i = 0, step;
 	uint32_t cp;
+	char *hex;
 
-	hex[n++] = '<';
+	if (!buffer_reserve(s, run->length * 4 + 8))
+		return;
+	hex = s->data + s->size;
+	*hex++ = '<';
 	while (i < run->length &&
 	       (step = utf8_decode(run->text + i, run->length - i, &cp)) > 0) {
-		snprintf(hex + n, 5, "%04X", (unsigned)hb_map_get(f->cid_of, cp));
-		n += 4;
+		put_hex4(hex, hb_map_get(f->cid_of, cp));
+		hex += 4;
 		i += step;
 	}
-	memcpy(hex + n, "> Tj\n", 6);
-	HPDF_Stream_WriteStr(s, hex);
+	memcpy(hex, "> Tj\n", 5);
+	s->size = (size_t)(hex + 5 - s->data);
 }
 
 /* Draws all runs of a page inside a single BT/ET, which keeps the content
  * stream small and the graphics-state nesting flat (no q/Q at all); the
  * fill is black again afterwards. */
 static bool
-draw_runs(writer *w, HPDF_Stream s, const page *pg)
+draw_runs(writer *w, byte_buffer *s, const page *pg)
 {
 	text_state st = { SIZE_MAX, 0, 0, 0, 0, 0, false };
 	const text_run *run;
@@ -1388,7 +1952,7 @@ draw_runs(writer *w, HPDF_Stream s, const page *pg)
 
 	if (pg->run_count == 0)
 		return true;
-	HPDF_Stream_WriteStr(s, "BT\n");
+	buffer_puts(s, "BT\n");
 	for (i = 0; i < pg->run_count; i++) {
 		run = &pg->runs[i];
 		if (run->length == 0)
@@ -1398,9 +1962,9 @@ draw_runs(writer *w, HPDF_Stream s, const page *pg)
 		write_run_glyphs(w, s, run);
 	}
 	if (st.gray != 0)
-		HPDF_Stream_WriteStr(s, "0 g\n");
-	HPDF_Stream_WriteStr(s, "ET\n");
-	return haru_ok(w, HPDF_OK, "draw the text");
+		buffer_puts(s, "0 g\n");
+	buffer_puts(s, "ET\n");
+	return true;
 }
 
 /* Names every font the page draws with in its /Resources /Font. */
@@ -1428,13 +1992,14 @@ add_font_resources(writer *w, HPDF_Page hp, const page *pg)
 }
 
 /* Adds one page of the given size and writes its content stream: rules
- * first, then text.  libharu's own drawing state is never touched. */
+ * first, then text, put together in the writer's buffer and compressed
+ * in one go.  libharu's own drawing state is never touched. */
 static bool
 draw_page(writer *w, size_t index)
 {
 	const page *pg = &w->doc->items[index];
 	HPDF_Page hp = HPDF_AddPage(w->pdf);
-	HPDF_Stream s;
+	byte_buffer *s = begin_stream_text(w);
 	HPDF_STATUS st;
 
 	if (!haru_got(w, hp, "add a page"))
@@ -1445,8 +2010,10 @@ draw_page(writer *w, size_t index)
 		st = HPDF_Page_SetHeight(hp, (HPDF_REAL)pg->height);
 	if (!haru_ok(w, st, "set the page size"))
 		return false;
-	s = ((HPDF_PageAttr)hp->attr)->stream;
-	return draw_rules(w, s, pg, index + 1) && draw_runs(w, s, pg) &&
+	if (!draw_rules(w, s, pg, index + 1) || !draw_runs(w, s, pg))
+		return false;
+	fill_stream_text(w, ((HPDF_PageAttr)hp->attr)->contents, true);
+	return haru_ok(w, HPDF_OK, "draw the page") &&
 	       add_font_resources(w, hp, pg);
 }
 
@@ -1675,41 +2242,41 @@ write_info(writer *w)
 
 /* One simple XMP property, <prefix:name>value</prefix:name>. */
 static void
-write_xmp_property(HPDF_Stream s, const char *property, const char *value)
+write_xmp_property(byte_buffer *s, const char *property, const char *value)
 {
 	if (value == NULL)
 		return;
-	stream_printf(s, "   <%s>", property);
+	buffer_printf(s, "   <%s>", property);
 	write_xml_text(s, value);
-	stream_printf(s, "</%s>\n", property);
+	buffer_printf(s, "</%s>\n", property);
 }
 
 /* One language-alternative property (dc:title, dc:description) with its
  * x-default entry, or a sequence/bag (dc:creator, dc:language). */
 static void
-write_xmp_list(HPDF_Stream s, const char *property, const char *kind,
+write_xmp_list(byte_buffer *s, const char *property, const char *kind,
                const char *value)
 {
 	if (value == NULL)
 		return;
-	stream_printf(s, "   <%s><rdf:%s><rdf:li%s>", property, kind,
+	buffer_printf(s, "   <%s><rdf:%s><rdf:li%s>", property, kind,
 	              strcmp(kind, "Alt") == 0 ? " xml:lang=\"x-default\"" : "");
 	write_xml_text(s, value);
-	stream_printf(s, "</rdf:li></rdf:%s></%s>\n", kind, property);
+	buffer_printf(s, "</rdf:li></rdf:%s></%s>\n", kind, property);
 }
 
 /* Opens an rdf:Description for one schema. */
 static void
-begin_xmp_schema(HPDF_Stream s, const char *prefix, const char *uri)
+begin_xmp_schema(byte_buffer *s, const char *prefix, const char *uri)
 {
-	stream_printf(s, "  <rdf:Description rdf:about=\"\" xmlns:%s=\"%s\">\n",
+	buffer_printf(s, "  <rdf:Description rdf:about=\"\" xmlns:%s=\"%s\">\n",
 	              prefix, uri);
 }
 
 /* The dc, pdf and xmp properties: each one equal to its Info twin
  * (PDF/A 6.7.3), Author as a single dc:creator entry. */
 static void
-write_xmp_properties(writer *w, HPDF_Stream s)
+write_xmp_properties(writer *w, byte_buffer *s)
 {
 	const char *producer = HPDF_GetInfoAttr(w->pdf, HPDF_INFO_PRODUCER);
 	char created[32], modified[32];
@@ -1720,11 +2287,11 @@ write_xmp_properties(writer *w, HPDF_Stream s)
 	write_xmp_list(s, "dc:creator", "Seq", w->info[1]);
 	write_xmp_list(s, "dc:description", "Alt", w->info[2]);
 	write_xmp_list(s, "dc:language", "Bag", w->meta->language);
-	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+	buffer_puts(s, "  </rdf:Description>\n");
 	begin_xmp_schema(s, "pdf", "http://ns.adobe.com/pdf/1.3/");
 	write_xmp_property(s, "pdf:Keywords", w->info[3]);
 	write_xmp_property(s, "pdf:Producer", producer);
-	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+	buffer_puts(s, "  </rdf:Description>\n");
 	begin_xmp_schema(s, "xmp", "http://ns.adobe.com/xap/1.0/");
 	write_xmp_property(s, "xmp:CreatorTool", w->info[4]);
 	if (w->meta->has_dates) {
@@ -1734,7 +2301,7 @@ write_xmp_properties(writer *w, HPDF_Stream s)
 		write_xmp_property(s, "xmp:ModifyDate", modified);
 		write_xmp_property(s, "xmp:MetadataDate", modified);
 	}
-	HPDF_Stream_WriteStr(s, "  </rdf:Description>\n");
+	buffer_puts(s, "  </rdf:Description>\n");
 }
 
 /* The XMP packet in an uncompressed /Type /Metadata /Subtype /XML stream
@@ -1742,25 +2309,24 @@ write_xmp_properties(writer *w, HPDF_Stream s)
 static bool
 write_xmp(writer *w)
 {
-	HPDF_Dict xmp = new_stream(w, NULL, 0, false);
-	HPDF_Stream s;
+	byte_buffer *s = begin_stream_text(w);
+	HPDF_Dict xmp;
 	int part = w->meta->conformance == PDF_A_3B ? 3 : 1;
 
-	if (xmp == NULL)
-		return haru_got(w, NULL, "create the XMP metadata");
-	s = xmp->stream;
-	HPDF_Dict_AddName(xmp, "Type", "Metadata");
-	HPDF_Dict_AddName(xmp, "Subtype", "XML");
-	HPDF_Stream_WriteStr(s, "<?xpacket begin=\"\xEF\xBB\xBF\" "
+	buffer_puts(s, "<?xpacket begin=\"\xEF\xBB\xBF\" "
 	    "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
 	    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
 	write_xmp_properties(w, s);
 	begin_xmp_schema(s, "pdfaid", "http://www.aiim.org/pdfa/ns/id/");
-	stream_printf(s, "   <pdfaid:part>%d</pdfaid:part>\n"
+	buffer_printf(s, "   <pdfaid:part>%d</pdfaid:part>\n"
 	              "   <pdfaid:conformance>B</pdfaid:conformance>\n"
 	              "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n"
 	              "<?xpacket end=\"w\"?>", part);
+	if ((xmp = new_text_stream(w, false)) == NULL)
+		return haru_got(w, NULL, "create the XMP metadata");
+	HPDF_Dict_AddName(xmp, "Type", "Metadata");
+	HPDF_Dict_AddName(xmp, "Subtype", "XML");
 	HPDF_Dict_Add(w->pdf->catalog, "Metadata", xmp);
 	return haru_ok(w, HPDF_OK, "write the XMP metadata");
 }
@@ -2043,16 +2609,13 @@ write_attachments(writer *w)
 
 /* ---- document setup and output ----------------------------------------- */
 
-/* Creates the document with full compression (content streams are
- * created compressed; other streams choose per object). */
+/* Creates the document.  libharu's compression stays off: every stream
+ * is compressed here as it is filled (fill_stream). */
 static bool
 create_document(writer *w)
 {
 	w->pdf = HPDF_New(record_haru_error, &w->error);
-	if (!haru_got(w, w->pdf, "create a PDF document"))
-		return false;
-	return haru_ok(w, HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL),
-	               "set up the PDF document");
+	return haru_got(w, w->pdf, "create a PDF document");
 }
 
 /* The catalog entries every PDF gets: open at page 1, and the language.
@@ -2149,7 +2712,8 @@ write_document(writer *w, unsigned char **out, size_t *out_size)
 	return true;
 }
 
-/* Frees the libharu document, the HarfBuzz objects and the arena. */
+/* Frees the libharu document, the HarfBuzz objects, the buffers and the
+ * arena. */
 static void
 release_writer(writer *w)
 {
@@ -2161,15 +2725,21 @@ release_writer(writer *w)
 		hb_set_destroy(w->fonts[i].code_points);
 		hb_map_destroy(w->fonts[i].cid_of);
 		hb_blob_destroy(w->fonts[i].program.data);
+		hb_face_destroy(w->fonts[i].face);
+		arena_destroy(w->fonts[i].mem);
 	}
+	libdeflate_free_compressor(w->deflater);
+	free(w->deflated);
+	free(w->text.data);
 	arena_destroy(w->mem);
 }
 
 /* The entry point (see pdf_writer.h): one writer, one HPDF_Doc and one
  * scratch arena per call, all released before returning. */
 bool
-pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
-          size_t *out_size, diag_sink *diag)
+pdf_write_with(const pages *doc, const pdf_metadata *meta,
+               const pdf_write_options *opt, unsigned char **out,
+               size_t *out_size, diag_sink *diag)
 {
 	static const pdf_metadata no_metadata = { 0 };
 	writer w = { 0 };
@@ -2184,6 +2754,8 @@ pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
 	}
 	w.doc = doc;
 	w.meta = meta != NULL ? meta : &no_metadata;
+	if (opt != NULL)
+		w.opt = *opt;
 	w.diag = diag;
 	w.mem = arena_create();
 	w.fonts = arena_calloc(w.mem, doc->font_count, sizeof(*w.fonts));
@@ -2191,4 +2763,11 @@ pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
 	ok = write_document(&w, out, out_size);
 	release_writer(&w);
 	return ok;
+}
+
+bool
+pdf_write(const pages *doc, const pdf_metadata *meta, unsigned char **out,
+          size_t *out_size, diag_sink *diag)
+{
+	return pdf_write_with(doc, meta, NULL, out, out_size, diag);
 }

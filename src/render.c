@@ -92,19 +92,35 @@ struct render_session {
 	layout_cache *layouts;       /* NULL: each report loads its own */
 	session_fonts *fonts;
 	size_t font_count;
+	pdf_write_options pdf;       /* the PDF writer's font cache, threads */
 };
 
-render_session *
-render_session_create(const char *data_dir, layout_cache *layouts)
+/* A session for many reports keeps the PDF writer's HarfBuzz faces
+ * (a face's tables are parsed once, not per report).  A session for one
+ * report keeps none (a face holds megabytes of its font file) and lets
+ * the writer subset its fonts on every CPU, which a batch keeps busy
+ * with a report per session instead. */
+static render_session *
+create_session(const char *data_dir, layout_cache *layouts,
+               bool one_report)
 {
 	render_session *s = calloc(1, sizeof(*s));
 
-	if (s == NULL || (s->data_dir = strdup(data_dir)) == NULL) {
+	if (s == NULL || (s->data_dir = strdup(data_dir)) == NULL ||
+	    (!one_report &&
+	     (s->pdf.font_cache = pdf_font_cache_create()) == NULL)) {
 		fputs("gkreport: error: out of memory\n", stderr);
 		exit(1);
 	}
 	s->layouts = layouts;
+	s->pdf.parallel_fonts = one_report;
 	return s;
+}
+
+render_session *
+render_session_create(const char *data_dir, layout_cache *layouts)
+{
+	return create_session(data_dir, layouts, false);
 }
 
 void
@@ -118,6 +134,7 @@ render_session_free(render_session *s)
 		free(s->fonts[i].notes);
 	}
 	free(s->fonts);
+	pdf_font_cache_free(s->pdf.font_cache);
 	free(s->data_dir);
 	free(s);
 }
@@ -443,7 +460,7 @@ fill_metadata(arena *a, const report *r, const pages *doc,
 
 /* Draws doc into a PDF with its metadata and writes it atomically. */
 static bool
-write_pdf(arena *a, const report *r, const pages *doc,
+write_pdf(render_session *s, arena *a, const report *r, const pages *doc,
           const source_file *desc, const render_options *opt,
           diag_sink *diag)
 {
@@ -453,7 +470,7 @@ write_pdf(arena *a, const report *r, const pages *doc,
 	bool ok;
 
 	if (!fill_metadata(a, r, doc, desc, opt, &meta, diag) ||
-	    !pdf_write(doc, &meta, &bytes, &size, diag))
+	    !pdf_write_with(doc, &meta, &s->pdf, &bytes, &size, diag))
 		return false;
 	ok = output_write_atomic(opt->output, bytes, size, diag);
 	timing_mark("output");
@@ -518,7 +535,7 @@ lay_out_and_write(render_session *s, arena *a, const report *r,
 	status = doc == NULL ? EXIT_BAD_INPUT : input_status(diag, opt->strict);
 	if (doc != NULL && opt->output != NULL &&
 	    (status == EXIT_OK || opt->draft) &&
-	    !write_pdf(a, r, doc, desc, opt, diag) && status == EXIT_OK)
+	    !write_pdf(s, a, r, doc, desc, opt, diag) && status == EXIT_OK)
 		status = EXIT_FAILURE_OTHER;
 	return status;
 }
@@ -576,7 +593,7 @@ render_session_buffer(render_session *s, const char *name,
 int
 render_report(const char *input, const render_options *opt, diag_sink *diag)
 {
-	render_session *s = render_session_create(opt->data_dir, NULL);
+	render_session *s = create_session(opt->data_dir, NULL, true);
 	int status = render_session_file(s, input, opt, diag);
 
 	render_session_free(s);

@@ -49,10 +49,11 @@ int render_report(const char *input, const render_options *opt,
                   diag_sink *diag);
 
 /* What documents rendered one after another on one thread share: the
- * layouts (a cache that other threads may share too) and the fonts,
+ * layouts (a cache that other threads may share too), the fonts,
  * resolved once per set of roles and reused, since fontconfig and
- * FreeType setup cost more than typesetting a report.  A session
- * belongs to one thread. */
+ * FreeType setup cost more than typesetting a report, and the PDF
+ * writer's HarfBuzz faces (pdf_font_cache).  A session belongs to one
+ * thread. */
 struct layout_cache;
 typedef struct render_session render_session;
 

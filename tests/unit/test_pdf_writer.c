@@ -12,6 +12,7 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include <libdeflate.h>
 
 #include "diag.h"
 #include "pdf_writer.h"
@@ -1037,6 +1038,125 @@ test_pdfa3b_attachment_round_trip(void **state)
 	free(path);
 }
 
+/* A number as the content stream has always written it: "%.5f" without
+ * trailing zeros or point, and "0" for "-0". */
+static void
+reference_number(char *out, size_t size, double value)
+{
+	size_t n;
+
+	snprintf(out, size, "%.5f", value);
+	n = strlen(out);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[--n] = '\0';
+	if (strcmp(out, "-0") == 0)
+		strcpy(out, "0");
+}
+
+/* Coordinates are written exactly as printf rounds them, ties of the
+ * binary value (1/64 has six decimals) and near-ties included, with
+ * "-0" as "0" and no trailing zeros. */
+static void
+test_numbers_written_as_printf_would(void **state)
+{
+	static const double values[] = {
+		0, -0.0, 1, -1, 10.5, 0.015625, 0.046875, -0.015625, 1e-6, -1e-6,
+		0.000005, 0.000015, 123.456785, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+		-2.0 / 3, 297.63779527559, 32767, -32767, 32766.999996,
+		12345.678905, 0.99999951, 595.27559055118, 7.00000500001,
+	};
+	size_t count = sizeof(values) / sizeof(values[0]), i, size;
+	rule rules[sizeof(values) / sizeof(values[0])];
+	page pg = { A4_WIDTH, A4_HEIGHT, NULL, 0, rules, count };
+	pages doc = { &pg, 1, sample_fonts, 2, NULL, 0 };
+	char *expected = calloc(count, 200), *path, *dump, a[48], b[48];
+	size_t n;
+
+	(void)state;
+	n = (size_t)sprintf(expected, "2 J\n0.5 w\n");
+	for (i = 0; i < count; i++) {
+		rules[i] = (rule){ values[i], values[count - 1 - i], values[i] / 2,
+		                   values[(i + 7) % count], 0.5 };
+		reference_number(a, sizeof(a), rules[i].x0);
+		reference_number(b, sizeof(b), rules[i].y0);
+		n += (size_t)sprintf(expected + n, "%s %s m ", a, b);
+		reference_number(a, sizeof(a), rules[i].x1);
+		reference_number(b, sizeof(b), rules[i].y1);
+		n += (size_t)sprintf(expected + n, "%s %s l\n", a, b);
+	}
+	strcpy(expected + n, "S\n");
+	path = write_pdf_file(&doc, NULL, &size);
+	dump = qdf_text(path);
+	if (strstr(dump, expected) == NULL)
+		fail_msg("content stream lacks:\n%s\nin:\n%s", expected, dump);
+	free(dump);
+	free(expected);
+	unlink(path);
+	free(path);
+}
+
+/* The stream dictionary that data[at] ("stream" after ">>") ends: the
+ * text from the "obj" that opens it. */
+static char *
+stream_dict_text(const unsigned char *data, size_t at)
+{
+	size_t start = at;
+
+	while (start > 3 && memcmp(data + start - 3, "obj", 3) != 0)
+		start--;
+	return strndup((const char *)data + start, at - start);
+}
+
+/* Every stream but the XMP packet is Flate-compressed by the writer
+ * itself (one /Filter /FlateDecode, no libharu filter array), and each
+ * inflates as a whole zlib stream; the XMP stays plain (PDF/A 6.7.2). */
+static void
+test_streams_compressed_but_metadata(void **state)
+{
+	pdf_metadata meta = dated_meta(PDF_A_3B);
+	struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
+	size_t out_size = 8u << 20, size, at, end, got, compressed = 0, plain = 0;
+	unsigned char *out = malloc(out_size), *pdf;
+	const unsigned char *p;
+	diag_sink diag;
+	sample s;
+	char *dict;
+
+	(void)state;
+	build_sample(&s);
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	diag_init(&diag, stderr);
+	assert_true(pdf_write(&s.doc, &meta, &pdf, &size, &diag));
+	assert_null(memmem(pdf, size, "/Filter [", 9));
+	for (p = pdf; (p = memmem(p, size - (size_t)(p - pdf), ">>\nstream\r\n",
+	                          11)) != NULL; p += 11) {
+		at = (size_t)(p - pdf) + 11;
+		end = (size_t)((const unsigned char *)memmem(pdf + at, size - at,
+		                                         "\nendstream", 10) - pdf);
+		dict = stream_dict_text(pdf, at);
+		if (strstr(dict, "/Type /Metadata") != NULL) {
+			assert_null(strstr(dict, "/Filter"));
+			assert_non_null(memmem(pdf + at, end - at, "<x:xmpmeta", 10));
+			plain++;
+		} else {
+			assert_non_null(strstr(dict, "/Filter /FlateDecode"));
+			assert_int_equal(libdeflate_zlib_decompress(inflater, pdf + at,
+			                 end - at, out, out_size, &got), LIBDEFLATE_SUCCESS);
+			compressed++;
+		}
+		free(dict);
+	}
+	/* per font: program, CIDSet, ToUnicode; the page; ICC; attachment */
+	assert_int_equal(compressed, 2 * 3 + 1 + 1 + 1);
+	assert_int_equal(plain, 1);
+	libdeflate_free_decompressor(inflater);
+	free(out);
+	free(pdf);
+}
+
 /* PDF/A-1 forbids embedded files: attachments with PDF_A_1B fail. */
 static void
 test_pdfa1b_refuses_attachments(void **state)
@@ -1294,6 +1414,102 @@ test_parallel_writes_are_identical(void **state)
 	free(reference);
 }
 
+/* Writes the PDF/A-3b sample with the given options (the pages built
+ * afresh each time); returns the bytes. */
+static unsigned char *
+write_sample_with(const pdf_write_options *opt, size_t *size)
+{
+	pdf_metadata meta = dated_meta(PDF_A_3B);
+	diag_sink diag;
+	unsigned char *pdf;
+	sample s;
+
+	meta.attachments = &sample_attachment;
+	meta.attachment_count = 1;
+	build_sample(&s);
+	diag_init(&diag, stderr);
+	assert_true(pdf_write_with(&s.doc, &meta, opt, &pdf, size, &diag));
+	assert_int_equal(diag.errors + diag.warnings, 0);
+	return pdf;
+}
+
+/* Neither the font cache (faces opened afresh, then reused) nor
+ * preparing fonts on threads changes a byte. */
+static void
+test_write_options_keep_the_bytes(void **state)
+{
+	pdf_font_cache *cache = pdf_font_cache_create();
+	const pdf_write_options serial = { cache, false }, parallel = { cache, true };
+	const pdf_write_options uncached_parallel = { NULL, true };
+	const pdf_write_options *variants[] = { &serial, &serial, &parallel,
+	                                        &uncached_parallel };
+	unsigned char *reference, *pdf;
+	size_t reference_size, size, i;
+
+	(void)state;
+	reference = write_sample_with(NULL, &reference_size);
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		pdf = write_sample_with(variants[i], &size);
+		assert_int_equal(size, reference_size);
+		assert_memory_equal(pdf, reference, size);
+		free(pdf);
+	}
+	pdf_font_cache_free(cache);
+	free(reference);
+}
+
+/* Writes doc expecting failure with the given options; returns the
+ * diagnostics printed. */
+static char *
+write_with_expecting_error(const pages *doc, const pdf_write_options *opt)
+{
+	diag_sink diag;
+	unsigned char *pdf;
+	size_t size, length = 0;
+	char *messages = NULL;
+	FILE *stream = open_memstream(&messages, &length);
+
+	assert_non_null(stream);
+	diag_init(&diag, stream);
+	assert_false(pdf_write_with(doc, NULL, opt, &pdf, &size, &diag));
+	fclose(stream);
+	assert_int_equal(diag.errors, 1);
+	return messages;
+}
+
+/* Fonts prepared on threads report as one after another would: the
+ * first failing font's error only, whichever thread finished first;
+ * a cache does not keep a face that failed. */
+static void
+test_font_errors_in_font_order_on_threads(void **state)
+{
+	static const page_font fonts[] = {
+		{ "/nonexistent/fonts/nosuch.ttf", 0 },
+		{ SONG_PATH, 0 },
+	};
+	pdf_font_cache *cache = pdf_font_cache_create();
+	const pdf_write_options parallel = { cache, true };
+	char *serial_messages, *messages;
+	sample s;
+	int round;
+
+	(void)state;
+	build_sample(&s);
+	s.doc.fonts = fonts;
+	s.runs[0].text = "⼈";   /* font 1 (gbsn00lp) lacks it: a second error */
+	s.runs[0].length = strlen(s.runs[0].text);
+	serial_messages = write_with_expecting_error(&s.doc, NULL);
+	assert_non_null(strstr(serial_messages, "/nonexistent/fonts/nosuch.ttf"));
+	assert_null(strstr(serial_messages, "U+2F08"));
+	for (round = 0; round < 4; round++) {
+		messages = write_with_expecting_error(&s.doc, &parallel);
+		assert_string_equal(messages, serial_messages);
+		free(messages);
+	}
+	pdf_font_cache_free(cache);
+	free(serial_messages);
+}
+
 /* A font file that does not exist is named in the error. */
 static void
 test_missing_font_names_path(void **state)
@@ -1345,6 +1561,8 @@ main(void)
 		cmocka_unit_test(test_output_is_small),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_parallel_writes_are_identical),
+		cmocka_unit_test(test_write_options_keep_the_bytes),
+		cmocka_unit_test(test_font_errors_in_font_order_on_threads),
 		cmocka_unit_test(test_duplicate_font_entries_embed_once),
 		cmocka_unit_test(test_non_bmp_character_without_glyph_is_an_error),
 		cmocka_unit_test(test_non_bmp_character_extracts),
@@ -1354,6 +1572,8 @@ main(void)
 		cmocka_unit_test(test_pdfa1b_metadata),
 		cmocka_unit_test(test_outline_nests_headings),
 		cmocka_unit_test(test_pdfa3b_attachment_round_trip),
+		cmocka_unit_test(test_streams_compressed_but_metadata),
+		cmocka_unit_test(test_numbers_written_as_printf_would),
 		cmocka_unit_test(test_pdfa1b_refuses_attachments),
 		cmocka_unit_test(test_pdfa_checker_passes),
 		cmocka_unit_test(test_cff_fonts_embed_as_type0c),
