@@ -28,16 +28,38 @@ echo "cores: $(nproc)"
 seed="$root/samples/wangchenglu-2024.yaml"
 single=$("$measure" 21 "$gk" render "$seed" -o "$work/seed.pdf")
 echo "seed report, whole process (21 runs): $single"
+# where a seed render spends its time: the median of each stage over 11 runs
+# (GKREPORT_TIMINGS, gkreport(1)); the rest of the wall time is exec,
+# dynamic linking and exit
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+	GKREPORT_TIMINGS=1 "$gk" render "$seed" -o "$work/seed.pdf" 2>&1 >/dev/null
+done | awk '/^gkreport: timing: / {
+	stage = $3; for (i = 4; $i != "ms"; i++) { ms = $i; if ($(i + 1) != "ms") stage = stage " " $i }
+	if (!(stage in n)) order[++stages] = stage
+	v[stage, ++n[stage]] = ms
+}
+END {
+	printf "seed stages (median ms):"
+	for (s = 1; s <= stages; s++) {
+		k = order[s]; m = n[k]
+		for (i = 1; i <= m; i++) a[i] = v[k, i] + 0
+		for (i = 2; i <= m; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (k != "main") printf " %s %.2f", k, a[int((m + 1) / 2)]
+	}
+	printf "\n"
+}'
 
 for j in 1 2; do
 	out="$work/out-j$j"
 	line=$("$measure" 1 "$gk" batch --strict -j "$j" -o "$out" "$work/reports")
 	ms=$(echo "$line" | sed 's/.*median_ms=\([0-9.]*\).*/\1/')
+	cpu=$(echo "$line" | sed 's/.*cpu_ms=\([0-9.]*\).*/\1/')
 	rss=$(echo "$line" | sed 's/.*max_rss_kb=\([0-9]*\).*/\1/')
 	pdfs=$(find "$out" -name '*.pdf' | wc -l)
 	[ "$pdfs" -eq "$count" ] || { echo "bench: -j$j wrote $pdfs of $count PDFs (batch --strict failed?)" >&2; exit 1; }
-	awk -v n="$count" -v ms="$ms" -v j="$j" -v rss="$rss" 'BEGIN {
-		printf "batch -j%d: %d reports in %.2f s = %.1f reports/s (peak RSS %d KB)\n", j, n, ms / 1000, n / (ms / 1000), rss }'
+	awk -v n="$count" -v ms="$ms" -v cpu="$cpu" -v j="$j" -v rss="$rss" 'BEGIN {
+		printf "batch -j%d: %d reports in %.2f s = %.1f reports/s (CPU %.2f s, %.2f CPUs busy; peak RSS %d KB)\n",
+			j, n, ms / 1000, n / (ms / 1000), cpu / 1000, cpu / ms, rss }'
 done
 find "$work/out-j2" -name '*.pdf' -exec wc -c {} + | awk '$2 != "total" { n++; s += $1 }
 	END { printf "average PDF size: %.1f KB over %d PDFs\n", s / n / 1024, n }'
