@@ -2,7 +2,8 @@
  * fonts.c - font roles resolved through fontconfig, measured with FreeType.
  *
  * Every font_set owns its own FcConfig and FT_Library, so sets used by
- * different threads share no mutable state.  The FcConfig is loaded only
+ * different threads share no mutable state; their faces read the font
+ * files through the process's one mapping of each (font_files.h).  The FcConfig is loaded only
  * when the font cache (font_cache.h) cannot answer a family lookup.  Families are looked up with
  * FcFontList, never FcFontMatch: a match always substitutes something,
  * and a silent substitute is exactly what a role list must not get.
@@ -29,6 +30,7 @@
 #include FT_TRUETYPE_TAGS_H
 
 #include "font_cache.h"
+#include "font_files.h"
 #include "yaml_tree.h"
 
 #define ADVANCE_CACHE_BITS 12
@@ -48,6 +50,7 @@ typedef struct open_face {
 	int index;
 	bool tried;                 /* opening was attempted */
 	FT_Face ft;                 /* NULL until opened, or when unusable */
+	font_file *bytes;           /* the file's mapping ft reads */
 	font_outline outline;
 	const char *why;            /* why it cannot be used */
 	advance_slot *cache;        /* ADVANCE_CACHE_SIZE entries, once open */
@@ -176,14 +179,40 @@ classify_face(FT_Face face)
 	return OUTLINE_OTHER;
 }
 
+/* new_memory_face:
+ * FT_New_Memory_Face over a mapped file, failing as FT_New_Face fails
+ * for the file itself.  When no driver takes a file, FT_New_Face also
+ * looks for Mac resource forks beside it, which ends in "unknown file
+ * format"; from memory, the stream error of probing a file shorter than
+ * a MacBinary header stays instead.  An empty file is no stream at all
+ * (from memory: "invalid argument"), and the same search follows. */
+static FT_Error
+new_memory_face(FT_Library ft, const font_file *file, int index,
+                FT_Face *face)
+{
+	FT_Error error;
+
+	if (font_file_size(file) == 0)
+		return FT_Err_Unknown_File_Format;
+	error = FT_New_Memory_Face(ft, font_file_data(file),
+	                           (FT_Long)font_file_size(file), index, face);
+	return error == FT_Err_Invalid_Stream_Operation ?
+	       FT_Err_Unknown_File_Format : error;
+}
+
 /* open_ft_face:
- * Opens a face; on failure *why says why (errno for missing files). */
+ * Opens a face over the file's shared mapping (font_files.h), which
+ * *bytes then holds a reference to until the face is done; on failure
+ * *why says why (errno for missing files) in FreeType's words, as if
+ * FreeType had opened the file itself. */
 static FT_Face
-open_ft_face(FT_Library ft, const char *path, int index, const char **why)
+open_ft_face(FT_Library ft, const char *path, int index, font_file **bytes,
+             const char **why)
 {
 	struct stat st;
 	FT_Face face = NULL;
 	FT_Error error;
+	font_file *file;
 
 	if (stat(path, &st) != 0) {
 		*why = strerror(errno);
@@ -193,11 +222,17 @@ open_ft_face(FT_Library ft, const char *path, int index, const char **why)
 		*why = "not a regular file";
 		return NULL;
 	}
-	error = FT_New_Face(ft, path, index, &face);
+	if ((file = font_file_acquire(path)) == NULL) {
+		*why = ft_error_text(FT_Err_Cannot_Open_Resource);
+		return NULL;
+	}
+	error = new_memory_face(ft, file, index, &face);
 	if (error != 0) {
+		font_file_release(file);
 		*why = ft_error_text(error);
 		return NULL;
 	}
+	*bytes = file;
 	return face;
 }
 
@@ -209,13 +244,14 @@ font_file_outline(const char *path, int face_index, font_outline *outline,
 {
 	FT_Library ft;
 	FT_Face face;
+	font_file *bytes = NULL;
 	const char *why = NULL;
 
 	if (FT_Init_FreeType(&ft) != 0) {
 		diag_error(diag, source_pos_file(NULL), "cannot start FreeType");
 		return false;
 	}
-	face = open_ft_face(ft, path, face_index, &why);
+	face = open_ft_face(ft, path, face_index, &bytes, &why);
 	if (face == NULL) {
 		diag_error(diag, source_pos_file(path),
 		           "cannot read face %d as a font: %s", face_index, why);
@@ -224,6 +260,7 @@ font_file_outline(const char *path, int face_index, font_outline *outline,
 	}
 	*outline = classify_face(face);
 	FT_Done_FreeType(ft);
+	font_file_release(bytes);
 	return true;
 }
 
@@ -249,26 +286,32 @@ set_create(diag_sink *diag)
 }
 
 /* font_set_free:
- * Closes every face, the FreeType library and the fontconfig config. */
+ * Closes every face, the FreeType library and the fontconfig config,
+ * then lets go of the files the faces read. */
 void
 font_set_free(font_set *set)
 {
+	size_t i;
+
 	if (set == NULL)
 		return;
 	FT_Done_FreeType(set->ft);          /* also closes every face */
+	for (i = 0; i < set->file_count; i++)
+		font_file_release(set->files[i]->bytes);
 	if (set->fc != NULL)
 		FcConfigDestroy(set->fc);
 	arena_destroy(set->arena);
 }
 
 /* usable_face:
- * Opens and checks a face; returns it only if TrueType or CFF with a
- * Unicode map, else NULL with *why (and *outline) set. */
+ * Opens and checks a face; returns it (and its file in *bytes) only if
+ * TrueType or CFF with a Unicode map, else NULL with *why (and *outline)
+ * set. */
 static FT_Face
 usable_face(FT_Library lib, const char *path, int index, font_outline *outline,
-            const char **why)
+            font_file **bytes, const char **why)
 {
-	FT_Face ft = open_ft_face(lib, path, index, why);
+	FT_Face ft = open_ft_face(lib, path, index, bytes, why);
 
 	*outline = OUTLINE_OTHER;
 	if (ft == NULL)
@@ -284,6 +327,8 @@ usable_face(FT_Library lib, const char *path, int index, font_outline *outline,
 	else
 		return ft;
 	FT_Done_Face(ft);
+	font_file_release(*bytes);
+	*bytes = NULL;
 	return NULL;
 }
 
@@ -317,7 +362,8 @@ file_open(FT_Library lib, arena *a, open_face *f)
 {
 	if (!f->tried) {
 		f->tried = true;
-		f->ft = usable_face(lib, f->path, f->index, &f->outline, &f->why);
+		f->ft = usable_face(lib, f->path, f->index, &f->outline,
+		                    &f->bytes, &f->why);
 		if (f->ft != NULL)
 			f->cache = arena_calloc(a, ADVANCE_CACHE_SIZE,
 			                        sizeof(*f->cache));

@@ -14,6 +14,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "font_files.h"
 #include "fonts.h"
 
 #define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
@@ -388,6 +389,74 @@ test_classify_and_reject_non_fonts(void **state)
 	assert_int_equal(c.sink.errors, 4);
 	free(c.text);
 	free(roles);
+}
+
+/* An empty file, a file shorter than a MacBinary header and a folder are
+ * refused with the reasons FreeType gave reading the files itself (faces
+ * now open from a shared mapping, font_files.h). */
+static void
+test_empty_file_and_folder_refused(void **state)
+{
+	char dir[] = "/tmp/test_fonts_XXXXXX", empty[64], text[64], expect[1024];
+	font_outline outline;
+	captured c;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(empty, sizeof(empty), "%s/empty.ttf", dir);
+	assert_non_null(f = fopen(empty, "w"));
+	fclose(f);
+	snprintf(text, sizeof(text), "%s/text.ttf", dir);
+	assert_non_null(f = fopen(text, "w"));
+	fputs("this is not a font\n", f);
+	fclose(f);
+	capture_start(&c);
+	assert_null(font_set_open_file(empty, 0, &c.sink));
+	assert_false(font_file_outline(empty, 0, &outline, &c.sink));
+	assert_null(font_set_open_file(text, 0, &c.sink));
+	assert_false(font_file_outline(text, 1, &outline, &c.sink));
+	assert_null(font_set_open_file(dir, 0, &c.sink));
+	capture_end(&c);
+	snprintf(expect, sizeof(expect),
+	         "%s: error: cannot use face 0 as a font: not a font file\n"
+	         "%s: error: cannot read face 0 as a font: not a font file\n"
+	         "%s: error: cannot use face 0 as a font: not a font file\n"
+	         "%s: error: cannot read face 1 as a font: not a font file\n"
+	         "%s: error: cannot use face 0 as a font: not a regular file\n",
+	         empty, empty, text, text, dir);
+	assert_string_equal(c.text, expect);
+	assert_int_equal(font_file_mapped_count(), 0);
+	free(c.text);
+	unlink(empty);
+	unlink(text);
+	rmdir(dir);
+}
+
+/* Sets on different threads' behalf read one mapping of a file; faces
+ * refused or classified only leave none behind, and freeing the last set
+ * unmaps the file. */
+static void
+test_sets_share_one_mapping_per_file(void **state)
+{
+	font_set *a = font_set_open_file(GBSN, 0, err_sink());
+	font_set *b = font_set_open_file(GBSN, 0, err_sink());
+	font_outline outline;
+	captured c;
+
+	(void)state;
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_true(font_file_outline(UMING, 0, &outline, err_sink()));
+	capture_start(&c);
+	assert_null(font_set_open_file(GBSN, 3, &c.sink));
+	capture_end(&c);
+	free(c.text);
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_int_equal(font_advance(font_set_face(b, 0), 0x653F), 1000);
+	font_set_free(a);
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_int_equal(font_advance(font_set_face(b, 0), 0x4E00), 1000);
+	font_set_free(b);
+	assert_int_equal(font_file_mapped_count(), 0);
 }
 
 /* ---- a minimal CFF-flavoured OpenType font, built byte by byte ---- */
@@ -940,6 +1009,8 @@ main(void)
 		cmocka_unit_test(test_advance_cache_many_chars),
 		cmocka_unit_test(test_vertical_metrics_and_ink),
 		cmocka_unit_test(test_classify_and_reject_non_fonts),
+		cmocka_unit_test(test_empty_file_and_folder_refused),
+		cmocka_unit_test(test_sets_share_one_mapping_per_file),
 		cmocka_unit_test(test_cff_font_is_classified_and_cff2_refused),
 		cmocka_unit_test(test_cff2_entry_is_skipped_with_note),
 		cmocka_unit_test(test_none_installed_error),

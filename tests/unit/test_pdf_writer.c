@@ -15,6 +15,8 @@
 #include <libdeflate.h>
 
 #include "diag.h"
+#include "font_files.h"
+#include "fonts.h"
 #include "pdf_writer.h"
 #include "utf8.h"
 
@@ -1530,6 +1532,97 @@ test_missing_font_names_path(void **state)
 	free(messages);
 }
 
+/* An empty font file has no faces and a folder cannot be read: the
+ * messages HarfBuzz's own file reading led to (faces now open from a
+ * shared mapping, font_files.h). */
+static void
+test_empty_font_file_and_folder(void **state)
+{
+	char dir[] = "/tmp/test_pdf_writer_XXXXXX", empty[64], expect[256];
+	page_font fonts[] = { { NULL, 0 }, { HEI_PATH, 0 } };
+	sample s;
+	char *messages;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(empty, sizeof(empty), "%s/empty.ttf", dir);
+	assert_non_null(f = fopen(empty, "w"));
+	fclose(f);
+	build_sample(&s);
+	s.doc.fonts = fonts;
+	fonts[0].path = empty;
+	messages = write_with_expecting_error(&s.doc, NULL);
+	snprintf(expect, sizeof(expect),
+	         "gkreport: error: font file %s has no face 0 (it has 0)\n", empty);
+	assert_string_equal(messages, expect);
+	free(messages);
+	fonts[0].path = dir;
+	messages = write_with_expecting_error(&s.doc, NULL);
+	snprintf(expect, sizeof(expect), "gkreport: error: cannot read font "
+	         "file %s\n", dir);
+	assert_string_equal(messages, expect);
+	free(messages);
+	unlink(empty);
+	rmdir(dir);
+}
+
+/* The Rss smaps gives the first read-only mapping of path, -1 if none. */
+static long
+mapped_rss_kb(const char *path)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in_mapping = false;
+	long kb = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strchr(line, '/') != NULL && strstr(line, " r--p ") != NULL)
+			in_mapping = strstr(line, path) != NULL;
+		if (in_mapping && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* The writer reads a font file through the mapping FreeType's faces read
+ * (font_files.h) and holds it only while a cached face needs it.  Without
+ * a cache (one report) a prepared font's pages leave the resident set. */
+static void
+test_fonts_share_one_mapping(void **state)
+{
+	diag_sink diag;
+	font_set *song;
+	pdf_font_cache *cache = pdf_font_cache_create();
+	const pdf_write_options cached = { cache, false };
+	unsigned char *pdf;
+	size_t size;
+	sample s;
+
+	(void)state;
+	diag_init(&diag, stderr);
+	song = font_set_open_file(SONG_PATH, 0, &diag);
+	assert_non_null(song);
+	assert_int_equal(font_file_mapped_count(), 1);
+	build_sample(&s);
+	assert_true(pdf_write_with(&s.doc, &sample_meta, &cached, &pdf, &size,
+	                           &diag));
+	free(pdf);
+	assert_int_equal(font_file_mapped_count(), 2);   /* song once, hei */
+	assert_true(mapped_rss_kb(SONG_PATH) > 0);
+	pdf_font_cache_free(cache);
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_true(pdf_write(&s.doc, &sample_meta, &pdf, &size, &diag));
+	free(pdf);
+	assert_int_equal(diag.errors, 0);
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_int_equal(mapped_rss_kb(SONG_PATH), 0);
+	font_set_free(song);
+	assert_int_equal(font_file_mapped_count(), 0);
+}
+
 /* A character the font lacks is an error, not a .notdef box. */
 static void
 test_missing_glyph_is_an_error(void **state)
@@ -1579,6 +1672,8 @@ main(void)
 		cmocka_unit_test(test_cff_fonts_embed_as_type0c),
 		cmocka_unit_test(test_cff_pdfa_checker_passes),
 		cmocka_unit_test(test_missing_font_names_path),
+		cmocka_unit_test(test_empty_font_file_and_folder),
+		cmocka_unit_test(test_fonts_share_one_mapping),
 		cmocka_unit_test(test_missing_glyph_is_an_error),
 	};
 
