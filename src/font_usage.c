@@ -93,7 +93,9 @@ page_font_of(font_usage *u, const font_face *face)
 			return (int)k;
 	u->page_fonts = arena_grow(u->arena, u->page_fonts, u->page_font_count,
 	                           u->page_font_count + 1, sizeof(page_font));
-	u->page_fonts[k].path = face->path;
+	/* the document's own copy: a single render frees its fonts before
+	 * writing the PDF (render.c) */
+	u->page_fonts[k].path = arena_strdup(u->arena, face->path);
 	u->page_fonts[k].face_index = face->face_index;
 	u->page_font_count++;
 	return (int)k;

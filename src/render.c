@@ -93,6 +93,7 @@ struct render_session {
 	session_fonts *fonts;
 	size_t font_count;
 	pdf_write_options pdf;       /* the PDF writer's font cache, threads */
+	bool one_report;             /* render_report's: nothing is reused */
 };
 
 /* A session for many reports keeps the PDF writer's HarfBuzz faces
@@ -114,6 +115,7 @@ create_session(const char *data_dir, layout_cache *layouts,
 	}
 	s->layouts = layouts;
 	s->pdf.parallel_fonts = one_report;
+	s->one_report = one_report;
 	return s;
 }
 
@@ -123,17 +125,27 @@ render_session_create(const char *data_dir, layout_cache *layouts)
 	return create_session(data_dir, layouts, false);
 }
 
+/* Frees the session's font sets: the FreeType faces, their tables and
+ * the font files' pages they keep mapped. */
+static void
+free_session_fonts(render_session *s)
+{
+	for (size_t i = 0; i < s->font_count; i++) {
+		font_set_free(s->fonts[i].fonts);
+		free(s->fonts[i].roles);
+		free(s->fonts[i].notes);
+	}
+	free(s->fonts);
+	s->fonts = NULL;
+	s->font_count = 0;
+}
+
 void
 render_session_free(render_session *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->font_count; i++) {
-		free(s->fonts[i].roles);
-		font_set_free(s->fonts[i].fonts);
-		free(s->fonts[i].notes);
-	}
-	free(s->fonts);
+	free_session_fonts(s);
 	pdf_font_cache_free(s->pdf.font_cache);
 	free(s->data_dir);
 	free(s);
@@ -532,6 +544,11 @@ lay_out_and_write(render_session *s, arena *a, const report *r,
 		return had_errors ? EXIT_BAD_INPUT : EXIT_FAILURE_OTHER;
 	doc = typeset_report(a, r, fonts, opt->draft ? &draft_mark : NULL, diag);
 	timing_mark("typeset");
+	/* The pages name their fonts by file; a session that renders nothing
+	 * else frees its faces now, so their memory is not held while the
+	 * writer subsets the same files (peak RSS). */
+	if (s->one_report)
+		free_session_fonts(s);
 	status = doc == NULL ? EXIT_BAD_INPUT : input_status(diag, opt->strict);
 	if (doc != NULL && opt->output != NULL &&
 	    (status == EXIT_OK || opt->draft) &&
