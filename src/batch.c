@@ -14,6 +14,12 @@
  * the last document; names, the summary and the overview keep the input
  * order (a job's index), so the order of work shows only in the order of
  * diagnostics on standard error, which parallel workers never fixed.
+ *
+ * Output: a worker leaves each PDF, written but not yet flushed to disk,
+ * to the output folder's committer threads (output.h) and goes on with the
+ * next document.  All commits are waited for before the overview and the
+ * summary; a PDF that could not be put in place fails then, in input
+ * order, with its own diagnostic.
  */
 #include "batch.h"
 
@@ -39,6 +45,8 @@
 
 #define DEFAULT_OVERVIEW_AGENCY "各单位"
 #define MAX_JOBS 256
+#define MAX_COMMIT_THREADS 8             /* flushes in flight at most */
+#define MAX_PENDING_COMMITS 64           /* PDFs waiting for them at most */
 #define PROGRESS_INTERVAL_NS 100000000L   /* redraw at most 10 times a second */
 
 typedef enum job_outcome {
@@ -67,6 +75,7 @@ typedef struct batch_job {
 	int errors, warnings;
 	char *first_diagnostic;      /* of a failure: its first error line */
 	overview_record *record;     /* --overview: its row */
+	int commit_error;            /* errno of its PDF's failed commit */
 } batch_job;
 
 typedef struct batch batch;
@@ -79,6 +88,7 @@ struct batch {
 	size_t job_count, job_capacity;
 	size_t *order;               /* job indices in the order workers take them */
 	bool out_dir_prepared;       /* output_folder_begin(out_dir) succeeded */
+	bool commits_deferred;       /* and its commits go to a committer */
 	layout_cache *layouts;
 	const layout *overview_layout; /* --overview: its layout (cached) */
 	const table_def *overview;   /* and that layout's repeated table */
@@ -551,6 +561,82 @@ render_job(batch *b, render_session *s, batch_job *job)
 	free(text);
 }
 
+/* ---- committing -------------------------------------------------------- */
+
+/* Hands the flush and rename of the PDFs to the output folder's
+ * committer threads: one per worker keeps as many flushes in flight as
+ * when each worker flushed its own; four waiting per worker ride out a
+ * slow flush (tens of ms on a busy disk).  Both are capped, so that even
+ * -j 256 keeps the queue, and with it the open files, well below the
+ * usual limit of 1024. */
+static void
+defer_commits(batch *b)
+{
+	size_t workers = worker_count(b);
+	size_t threads = workers < MAX_COMMIT_THREADS ? workers
+	    : MAX_COMMIT_THREADS;
+	size_t pending = 4 * workers < MAX_PENDING_COMMITS ? 4 * workers
+	    : MAX_PENDING_COMMITS;
+
+	if (b->out_dir_prepared)
+		b->commits_deferred = output_folder_defer_commits(b->out_dir,
+		                                                  threads, pending);
+}
+
+/* The committer's report of a PDF that could not be put in place: noted
+ * on the job that wrote it. */
+static void
+note_commit_failure(void *context, const char *path, int error)
+{
+	batch *b = context;
+
+	for (size_t i = 0; i < b->job_count; i++)
+		if (b->jobs[i].output != NULL && strcmp(b->jobs[i].output, path) == 0) {
+			b->jobs[i].commit_error = error;
+			return;
+		}
+}
+
+/* A rendered document whose PDF could not be put in place fails after
+ * all: its diagnostic printed as a document's are, its overview row
+ * dropped (as when the write fails at once). */
+static void
+fail_commit(batch *b, batch_job *job)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *buffer = checked(open_memstream(&text, &size));
+	diag_sink diag;
+
+	diag_init(&diag, buffer);
+	output_report_failure(&diag, job->output, job->commit_error);
+	fclose(buffer);
+	job->outcome = JOB_FAILED;
+	job->errors += diag.errors;
+	free(job->first_diagnostic);
+	job->first_diagnostic = first_line_with(text, ": error: ");
+	if (b->overview != NULL) {
+		overview_record_free(job->record, b->overview);
+		job->record = NULL;
+	}
+	fputs(text, stderr);
+	free(text);
+}
+
+/* Waits until every PDF handed over is in place, then fails those that
+ * could not be, in input order. */
+static void
+finish_commits(batch *b)
+{
+	if (!b->commits_deferred)
+		return;
+	output_folder_finish_commits(b->out_dir, note_commit_failure, b);
+	b->commits_deferred = false;
+	for (size_t i = 0; i < b->job_count; i++)
+		if (b->jobs[i].commit_error != 0)
+			fail_commit(b, &b->jobs[i]);
+}
+
 /* ---- the overview ------------------------------------------------------ */
 
 /* Loads the overview layout through the shared cache and finds its
@@ -797,17 +883,19 @@ prepare(batch *b, diag_sink *diag)
 	return true;
 }
 
-/* Renders, then the overview, flushes the output folder, then the
- * summary and the summary file. */
+/* Renders and waits for the PDFs to be in place, then the overview,
+ * flushes the output folder, then the summary and the summary file. */
 static int
 render_all(batch *b, diag_sink *diag)
 {
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &b->started);
+	defer_commits(b);
 	run_phase(b, render_job);
 	if (b->progress_drawn)
 		fputs("\r\033[K", stderr);
+	finish_commits(b);
 	status = batch_status(b);
 	if (b->opt->overview_path != NULL && write_overview(b, diag) != EXIT_OK)
 		status = EXIT_BAD_INPUT;

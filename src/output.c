@@ -9,6 +9,17 @@
  * SIGKILL, a crash or a power cut leaves one behind.  The next write to
  * the same target removes such leftovers: files of that exact name, ours,
  * that no live writer holds locked.
+ *
+ * A batch prepares its output folder (output_folder_begin): the folder is
+ * cleaned once at the start and flushed once at the end.  It may also
+ * hand the commits over (output_folder_defer_commits): a writer then only
+ * fills its temporary file and queues it, still locked, for the folder's
+ * committer threads, which flush it and rename it into place while the
+ * writer goes on with its next document; output_folder_finish_commits
+ * waits for the queue and reports every commit that failed.  A batch
+ * stopped by a signal may leave the queued files behind (as a batch's
+ * other threads never held termination back anyway); the next batch
+ * into the folder removes them at its start.
  */
 #include "output.h"
 
@@ -236,6 +247,198 @@ remove_stale_temps(const char *path)
 	free(dir);
 }
 
+/* ---- deferred commits --------------------------------------------------- */
+
+/* A write handed over to a committer: its temporary file, filled and
+ * locked by fd, to flush and rename over target. */
+typedef struct handed_write {
+	struct handed_write *next;
+	int fd;
+	char *tmp;
+	char *target;                /* the file replaced (a link resolved) */
+	char *shown;                 /* the target as its writer named it */
+	int error;                   /* after the commit: 0 or its errno */
+} handed_write;
+
+/* The threads committing the writes handed over in one folder, taking
+ * them in the order they came.  More than one thread keeps as many
+ * flushes in flight as there are writers, as when each writer flushed
+ * its own (the file system serves concurrent flushes in one journal
+ * commit).  The queue is bounded, so that a slow disk holds up the
+ * writers instead of piling up open files. */
+typedef struct committer {
+	pthread_t *threads;
+	size_t thread_count;         /* started */
+	pthread_mutex_t lock;        /* guards all below */
+	pthread_cond_t work;         /* a write came, or closing */
+	pthread_cond_t room;         /* a write left the queue */
+	handed_write *first, **last;
+	size_t count, max_pending;
+	bool closing;                /* nothing more comes: finish, stop */
+	handed_write *failed, **failed_last;
+} committer;
+
+/* Frees a handed-over write, its file closed already. */
+static void
+free_handed(handed_write *w)
+{
+	free(w->tmp);
+	free(w->target);
+	free(w->shown);
+	free(w);
+}
+
+/* Flushes the temporary file tmp (open as fd) to disk and renames it
+ * over target; false with errno set. */
+static bool
+flush_and_rename(int fd, const char *tmp, const char *target)
+{
+	return fsync(fd) == 0 && rename(tmp, target) == 0;
+}
+
+/* The next write to commit, waiting for one; NULL once closing and
+ * nothing is left. */
+static handed_write *
+next_handed(committer *c)
+{
+	handed_write *w;
+
+	pthread_mutex_lock(&c->lock);
+	while (c->first == NULL && !c->closing)
+		pthread_cond_wait(&c->work, &c->lock);
+	w = c->first;
+	if (w != NULL) {
+		c->first = w->next;
+		if (c->first == NULL)
+			c->last = &c->first;
+		c->count--;
+		pthread_cond_signal(&c->room);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return w;
+}
+
+/* Keeps a write whose commit failed for output_folder_finish_commits. */
+static void
+keep_failed(committer *c, handed_write *w)
+{
+	w->next = NULL;
+	pthread_mutex_lock(&c->lock);
+	*c->failed_last = w;
+	c->failed_last = &w->next;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* A committer thread: each write flushed and renamed into place (its
+ * lock held until then), or removed and kept on the failed list. */
+static void *
+committer_main(void *arg)
+{
+	committer *c = arg;
+	handed_write *w;
+
+	while ((w = next_handed(c)) != NULL) {
+		if (!flush_and_rename(w->fd, w->tmp, w->target)) {
+			w->error = errno;
+			unlink(w->tmp);
+		}
+		close(w->fd);
+		if (w->error == 0)
+			free_handed(w);
+		else
+			keep_failed(c, w);
+	}
+	return NULL;
+}
+
+/* Lets the committer finish its queue and waits for its threads. */
+static void
+committer_stop(committer *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->closing = true;
+	pthread_cond_broadcast(&c->work);
+	pthread_mutex_unlock(&c->lock);
+	for (size_t i = 0; i < c->thread_count; i++)
+		pthread_join(c->threads[i], NULL);
+}
+
+/* Reports the failed commits of a stopped committer and frees it. */
+static void
+committer_free(committer *c, output_commit_failed_fn *failed, void *context)
+{
+	handed_write *w, *next;
+
+	for (w = c->failed; w != NULL; w = next) {
+		next = w->next;
+		if (failed != NULL)
+			failed(context, w->shown, w->error);
+		free_handed(w);
+	}
+	free(c->threads);
+	pthread_cond_destroy(&c->room);
+	pthread_cond_destroy(&c->work);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+/* A running committer of thread_count threads (at least one started)
+ * with room for max_pending writes, or NULL. */
+static committer *
+committer_start(size_t thread_count, size_t max_pending)
+{
+	committer *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->threads = calloc(thread_count,
+	                                      sizeof(*c->threads))) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->last = &c->first;
+	c->failed_last = &c->failed;
+	c->max_pending = max_pending;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->work, NULL);
+	pthread_cond_init(&c->room, NULL);
+	while (c->thread_count < thread_count &&
+	       pthread_create(&c->threads[c->thread_count], NULL, committer_main,
+	                      c) == 0)
+		c->thread_count++;
+	if (c->thread_count == 0) {
+		committer_free(c, NULL, NULL);
+		return NULL;
+	}
+	return c;
+}
+
+/* Queues the filled temporary file tmp (open as fd, locked) for c to
+ * commit over target, waiting while the queue is full; on success fd and
+ * tmp are c's.  False, nothing taken, when memory is short. */
+static bool
+hand_over(committer *c, int fd, char *tmp, const char *target,
+          const char *shown)
+{
+	handed_write *w = malloc(sizeof(*w));
+	char *target_copy = strdup(target), *shown_copy = strdup(shown);
+
+	if (w == NULL || target_copy == NULL || shown_copy == NULL) {
+		free(w);
+		free(target_copy);
+		free(shown_copy);
+		return false;
+	}
+	*w = (handed_write){ NULL, fd, tmp, target_copy, shown_copy, 0 };
+	pthread_mutex_lock(&c->lock);
+	while (c->count >= c->max_pending)
+		pthread_cond_wait(&c->room, &c->lock);
+	*c->last = w;
+	c->last = &w->next;
+	c->count++;
+	pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->lock);
+	return true;
+}
+
 /* ---- prepared folders --------------------------------------------------- */
 
 /* A folder a batch writes into, known by device and inode so that any
@@ -244,6 +447,7 @@ typedef struct prepared_folder {
 	dev_t dev;
 	ino_t ino;
 	unsigned users;              /* output_folder_begin calls not ended */
+	committer *committer;        /* while its commits are handed over */
 } prepared_folder;
 
 static pthread_mutex_t prepared_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -265,15 +469,18 @@ find_prepared(const struct stat *st)
 }
 
 /* True when path's folder is prepared: its leftovers are gone already
- * and it is flushed once at the end.  Without any prepared folder (a
+ * and it is flushed once at the end; *c is then its committer, or NULL
+ * when its writes commit themselves.  Without any prepared folder (a
  * single render) this costs no system call. */
 static bool
-in_prepared_folder(const char *path)
+in_prepared_folder(const char *path, committer **c)
 {
 	char *dir;
 	struct stat st;
-	bool found = false, any;
+	prepared_folder *f = NULL;
+	bool any;
 
+	*c = NULL;
 	pthread_mutex_lock(&prepared_lock);
 	any = prepared_count > 0;
 	pthread_mutex_unlock(&prepared_lock);
@@ -281,11 +488,13 @@ in_prepared_folder(const char *path)
 		return false;
 	if (stat(dir, &st) == 0) {
 		pthread_mutex_lock(&prepared_lock);
-		found = find_prepared(&st) != NULL;
+		f = find_prepared(&st);
+		if (f != NULL)
+			*c = f->committer;
 		pthread_mutex_unlock(&prepared_lock);
 	}
 	free(dir);
-	return found;
+	return f != NULL;
 }
 
 bool
@@ -303,7 +512,7 @@ output_folder_begin(const char *dir)
 	f = find_prepared(&st);
 	if (f == NULL && prepared_count < MAX_PREPARED_FOLDERS) {
 		f = &prepared_folders[prepared_count++];
-		*f = (prepared_folder){ st.st_dev, st.st_ino, 0 };
+		*f = (prepared_folder){ st.st_dev, st.st_ino, 0, NULL };
 	}
 	if (f != NULL)
 		f->users++;
@@ -331,6 +540,7 @@ output_folder_end(const char *dir)
 {
 	struct stat st;
 	prepared_folder *f;
+	committer *unfinished = NULL;
 	bool was_prepared;
 
 	if (stat(dir, &st) != 0)
@@ -338,14 +548,77 @@ output_folder_end(const char *dir)
 	pthread_mutex_lock(&prepared_lock);
 	f = find_prepared(&st);
 	was_prepared = f != NULL;
-	if (was_prepared && --f->users == 0)
+	if (was_prepared && --f->users == 0) {
+		unfinished = f->committer;
 		*f = prepared_folders[--prepared_count];
+	}
 	pthread_mutex_unlock(&prepared_lock);
+	if (unfinished != NULL) {
+		/* no renames may follow the flush; failures have no one to
+		 * hear them here, see output.h */
+		committer_stop(unfinished);
+		committer_free(unfinished, NULL, NULL);
+	}
 	if (was_prepared)
 		sync_folder(dir);
 }
 
+bool
+output_folder_defer_commits(const char *dir, size_t threads,
+                            size_t max_pending)
+{
+	struct stat st;
+	prepared_folder *f;
+	committer *c;
+
+	if (threads == 0 || max_pending == 0 || stat(dir, &st) != 0 ||
+	    (c = committer_start(threads, max_pending)) == NULL)
+		return false;
+	pthread_mutex_lock(&prepared_lock);
+	f = find_prepared(&st);
+	if (f != NULL && f->committer == NULL) {
+		f->committer = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&prepared_lock);
+	if (c == NULL)
+		return true;
+	committer_stop(c);
+	committer_free(c, NULL, NULL);
+	return false;
+}
+
+void
+output_folder_finish_commits(const char *dir, output_commit_failed_fn *failed,
+                             void *context)
+{
+	struct stat st;
+	prepared_folder *f;
+	committer *c = NULL;
+
+	if (stat(dir, &st) != 0)
+		return;
+	pthread_mutex_lock(&prepared_lock);
+	f = find_prepared(&st);
+	if (f != NULL) {
+		c = f->committer;
+		f->committer = NULL;
+	}
+	pthread_mutex_unlock(&prepared_lock);
+	if (c == NULL)
+		return;
+	committer_stop(c);
+	committer_free(c, failed, context);
+}
+
 /* ---- writing ------------------------------------------------------------ */
+
+void
+output_report_failure(diag_sink *diag, const char *path, int error)
+{
+	diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s", path,
+	           strerror(error));
+}
 
 /* Creates the temporary file for path and locks it; its name is left in
  * *tmp (to free).  A file removed as stale by another writer's cleanup
@@ -382,13 +655,12 @@ create_temp(const char *path, char **tmp)
 	return -1;
 }
 
-/* Gives the temporary file fd the permissions a new file gets, writes
- * data and flushes it to disk; false with errno set. */
+/* Gives the temporary file fd the permissions a new file gets and
+ * writes data; false with errno set. */
 static bool
 fill(int fd, const void *data, size_t size)
 {
-	return fchmod(fd, new_file_mode()) == 0 && write_all(fd, data, size) &&
-	       fsync(fd) == 0;
+	return fchmod(fd, new_file_mode()) == 0 && write_all(fd, data, size);
 }
 
 /* Flushes the rename in path's folder to disk. */
@@ -405,13 +677,15 @@ sync_dir(const char *path)
 /* Writes data to a temporary file beside path and renames it over path,
  * the file locked and termination signals waiting until it is renamed or
  * removed.  In a prepared folder the scan for leftovers and the flush of
- * the folder are output_folder_begin's and _end's.  Errors name the
- * target as given, shown. */
+ * the folder are output_folder_begin's and _end's, and when the folder
+ * has a committer the flush and rename are its, after this returns.
+ * Errors name the target as given, shown. */
 static bool
 write_file(const char *path, const char *shown, const void *data,
            size_t size, diag_sink *diag)
 {
-	bool prepared = in_prepared_folder(path);
+	committer *c;
+	bool prepared = in_prepared_folder(path, &c);
 	sigset_t old;
 	char *tmp;
 	int fd;
@@ -421,14 +695,18 @@ write_file(const char *path, const char *shown, const void *data,
 		remove_stale_temps(path);
 	block_signals(true, &old);
 	fd = create_temp(path, &tmp);
-	ok = fd >= 0 && fill(fd, data, size) && rename(tmp, path) == 0;
+	ok = fd >= 0 && fill(fd, data, size);
+	if (ok && c != NULL && hand_over(c, fd, tmp, path, shown)) {
+		restore_signals(&old);
+		return true;
+	}
+	ok = ok && flush_and_rename(fd, tmp, path);
 	if (!ok) {
 		int saved = errno;
 
 		if (tmp != NULL)
 			unlink(tmp);
-		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
-		           shown, strerror(saved));
+		output_report_failure(diag, shown, saved);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -469,8 +747,7 @@ write_device(const char *path, const void *data, size_t size,
 	bool ok;
 
 	if (fd < 0) {
-		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
-		           path, strerror(errno));
+		output_report_failure(diag, path, errno);
 		return false;
 	}
 	what = malloc(strlen(path) + 3);
@@ -479,8 +756,7 @@ write_device(const char *path, const void *data, size_t size,
 	ok = write_stream(fd, what != NULL ? what : "output", data, size, diag);
 	free(what);
 	if (close(fd) != 0 && ok) {
-		diag_error(diag, source_pos_file(NULL), "cannot write '%s': %s",
-		           path, strerror(errno));
+		output_report_failure(diag, path, errno);
 		ok = false;
 	}
 	return ok;

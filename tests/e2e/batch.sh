@@ -201,6 +201,69 @@ else
 	fail "the rerun completes the rest" "$after PDFs, $leftovers other files" "$(head -2 "$kdir/stdout")"
 fi
 
+# --- a PDF that cannot be flushed to disk fails its document ----------------------
+# fsync fails (EIO) for one document's temporary file through an LD_PRELOAD
+# shim; the workers hand their PDFs to a committer thread, so the failure
+# comes after the document was rendered: it must still fail that document
+# alone, named, before the summary, out of the overview, exit 2.  (Not
+# under ASan, whose runtime must come first among the libraries.)
+if ! ldd "$gk" 2>/dev/null | grep -q libasan; then
+	fdir=$bdir/fsync
+	mkdir -p "$fdir/in"
+	cat > "$fdir/shim.c" <<'SHIM'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* fsync, failing with EIO for a file whose path holds $GK_TEST_FAIL_FSYNC */
+int
+fsync(int fd)
+{
+	const char *part = getenv("GK_TEST_FAIL_FSYNC");
+	char link[64], path[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (part != NULL && n > 0) {
+		path[n] = '\0';
+		if (strstr(path, part) != NULL) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
+SHIM
+	cp "$bdir/in/report-0000.yaml" "$bdir/in/report-0001.yaml" "$bdir/in/report-0002.yaml" "$fdir/in/"
+	if ${CC:-cc} -shared -fPIC -o "$fdir/shim.so" "$fdir/shim.c" 2>"$fdir/cc.err"; then
+		GK_TEST_FAIL_FSYNC=/.report-0001.pdf.gkreport- LD_PRELOAD="$fdir/shim.so" \
+			"$gk" batch -j 2 -o "$fdir/out" --summary "$fdir/summary.json" \
+			--overview "$fdir/overview.pdf" "$fdir/in" >"$fdir/stdout" 2>"$fdir/stderr"
+		status=$?
+		fmsg="gkreport: error: cannot write '$fdir/out/report-0001.pdf': Input/output error"
+		if [ "$status" -eq 2 ] && grep -qxF "$fmsg" "$fdir/stderr" &&
+			[ "$(grep -c ': error: ' "$fdir/stderr")" -eq 1 ] &&
+			[ "$(ls -A "$fdir/out" | tr '\n' ' ')" = "report-0000.pdf report-0002.pdf " ] &&
+			grep -q '^gkreport batch: 2 rendered, 0 up to date, 1 failed,' "$fdir/stdout" &&
+			[ "$(sed 1d "$fdir/stdout")" = "failed $fdir/in/report-0001.yaml: $fmsg" ] &&
+			grep -q '"rendered": 2, "up_to_date": 0, "failed": 1,' "$fdir/summary.json" &&
+			grep -q '"outcome": "failed", "errors": 1, "warnings": 0, "first_diagnostic": "gkreport: error: cannot write' "$fdir/summary.json" &&
+			pdftotext "$fdir/overview.pdf" - 2>/dev/null | grep -q 'report-0001.yaml'; then
+			pass "a PDF whose flush fails fails its own document: named on stderr and in the summary, listed in the overview, exit 2"
+		else
+			fail "a PDF whose flush fails fails its own document" "status $status" \
+				"$(grep ': error: ' "$fdir/stderr")" "$(cat "$fdir/stdout")" "$(ls -A "$fdir/out" | tr '\n' ' ')"
+		fi
+	else
+		fail "a PDF whose flush fails: the fsync shim compiles" "$(head -3 "$fdir/cc.err")"
+	fi
+fi
+
 # --- with two workers the largest descriptions go first --------------------------
 # Five broken descriptions, smallest first by name, and one long report
 # (about 300 pages): one worker is busy with the long one while the other

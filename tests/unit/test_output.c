@@ -1,14 +1,20 @@
 /*
  * test_output.c - atomic output: what a write leaves in the target's
  * folder, which leftovers of killed writers it removes (and which files it
- * must never touch), and targets that are links, devices or folders.
+ * must never touch), targets that are links, devices or folders, and
+ * commits handed to a folder's committer thread.
  */
 #include "testing.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -94,6 +100,65 @@ contents(const char *dir, const char *name)
 	fclose(f);
 	return buf;
 }
+
+/* ---- fsync, under the tests' control ----------------------------------- */
+
+/* The fsync output.c calls is this one: for a file whose path holds
+ * fail_fsync_of it fails with EIO, as on a disk error; for one whose
+ * path holds hold_fsync_of it first waits for a byte on hold_pipe, two
+ * seconds at most (a write that waits for its own flush would wait for
+ * ever, the test failing by a hang). */
+static const char *fail_fsync_of, *hold_fsync_of;
+static int hold_pipe[2];
+
+/* True when the file open as fd has a path holding part. */
+static bool
+fd_path_has(int fd, const char *part)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	return strstr(path, part) != NULL;
+}
+
+int
+fsync(int fd)
+{
+	char byte;
+
+	if (fail_fsync_of != NULL && fd_path_has(fd, fail_fsync_of)) {
+		errno = EIO;
+		return -1;
+	}
+	if (hold_fsync_of != NULL && fd_path_has(fd, hold_fsync_of) &&
+	    poll(&(struct pollfd){ hold_pipe[0], POLLIN, 0 }, 1, 2000) == 1)
+		assert_int_equal(read(hold_pipe[0], &byte, 1), 1);
+	return (int)syscall(SYS_fsync, fd);
+}
+
+/* What output_folder_finish_commits reported. */
+typedef struct commit_failures {
+	int count;
+	char path[512];              /* the last one's */
+	int error;
+} commit_failures;
+
+static void
+note_failure(void *context, const char *path, int error)
+{
+	commit_failures *f = context;
+
+	f->count++;
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->error = error;
+}
+
+/* ---- the tests ---------------------------------------------------------- */
 
 static void
 test_write_leaves_only_the_target(void **state)
@@ -283,6 +348,194 @@ test_folder_refused(void **state)
 	rmdir(dir);
 }
 
+/* Commits are handed over only in a prepared folder, and to one
+ * committer at a time. */
+static void
+test_deferred_commits_need_a_prepared_folder(void **state)
+{
+	char dir[64];
+
+	(void)state;
+	make_dir(dir);
+	assert_false(output_folder_defer_commits(dir, 1, 4));
+	assert_true(output_folder_begin(dir));
+	assert_false(output_folder_defer_commits(dir, 0, 4));
+	assert_false(output_folder_defer_commits(dir, 1, 0));
+	assert_true(output_folder_defer_commits(dir, 1, 4));
+	assert_false(output_folder_defer_commits(dir, 1, 4));
+	output_folder_finish_commits(dir, NULL, NULL);
+	assert_true(output_folder_defer_commits(dir, 1, 4));
+	output_folder_finish_commits(dir, NULL, NULL);
+	output_folder_end(dir);
+	remove_dir(dir);
+}
+
+/* A deferred write returns with its bytes in the temporary file, which
+ * stays locked (no other writer's cleanup takes it) and the target
+ * untouched until the committer has flushed and renamed it; finishing
+ * waits for that. */
+static void
+test_deferred_write_returns_before_its_commit(void **state)
+{
+	char dir[64], temp[300];
+	diag_sink diag;
+	commit_failures failures = { 0 };
+	struct dirent **names;
+	int n, fd;
+
+	(void)state;
+	make_dir(dir);
+	diag_init(&diag, NULL);
+	put(dir, "r.pdf", "old");
+	assert_int_equal(pipe(hold_pipe), 0);
+	hold_fsync_of = "/.r.pdf.gkreport-";
+	assert_true(output_folder_begin(dir));
+	assert_true(output_folder_defer_commits(dir, 1, 2));
+	assert_true(output_write_atomic(in(dir, "r.pdf"), "new", 3, &diag));
+
+	assert_string_equal(contents(dir, "r.pdf"), "old");
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_int_equal(n, 4);      /* ., .., the temporary file, r.pdf */
+	snprintf(temp, sizeof(temp), "%s", names[2]->d_name);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	assert_int_equal(strncmp(temp, ".r.pdf.gkreport-", 16), 0);
+	assert_string_equal(contents(dir, temp), "new");
+	fd = open(in(dir, temp), O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
+	close(fd);
+
+	assert_int_equal(write(hold_pipe[1], "", 1), 1);
+	output_folder_finish_commits(dir, note_failure, &failures);
+	hold_fsync_of = NULL;
+	close(hold_pipe[0]);
+	close(hold_pipe[1]);
+	assert_int_equal(failures.count, 0);
+	assert_string_equal(listing(dir), "r.pdf");
+	assert_string_equal(contents(dir, "r.pdf"), "new");
+	output_folder_end(dir);
+	assert_int_equal(diag.errors, 0);
+	remove_dir(dir);
+}
+
+/* A writer of the folder dir_for_writer, in a thread of its own:
+ * writes c.pdf and notes that it returned. */
+static char dir_for_writer[64];
+static volatile int writer_returned;
+
+static void *
+write_c(void *arg)
+{
+	diag_sink diag;
+
+	(void)arg;
+	diag_init(&diag, NULL);
+	if (output_write_atomic(in(dir_for_writer, "c.pdf"), "c", 1, &diag))
+		writer_returned = 1;
+	return NULL;
+}
+
+/* The queue is bounded: with the one committer held in a flush and
+ * max_pending writes waiting, the next writer waits for room until the
+ * flush is let go. */
+static void
+test_deferred_writers_wait_for_room(void **state)
+{
+	diag_sink diag;
+	pthread_t writer;
+	const char *dir = dir_for_writer;
+
+	(void)state;
+	make_dir(dir_for_writer);
+	diag_init(&diag, NULL);
+	assert_int_equal(pipe(hold_pipe), 0);
+	hold_fsync_of = "/.a.pdf.gkreport-";
+	assert_true(output_folder_begin(dir));
+	assert_true(output_folder_defer_commits(dir, 1, 1));
+	assert_true(output_write_atomic(in(dir, "a.pdf"), "a", 1, &diag));
+	assert_true(output_write_atomic(in(dir, "b.pdf"), "b", 1, &diag));
+	writer_returned = 0;
+	assert_int_equal(pthread_create(&writer, NULL, write_c, NULL), 0);
+	usleep(200000);
+	assert_int_equal(writer_returned, 0);
+	assert_int_equal(write(hold_pipe[1], "", 1), 1);
+	assert_int_equal(pthread_join(writer, NULL), 0);
+	assert_int_equal(writer_returned, 1);
+	output_folder_finish_commits(dir, NULL, NULL);
+	hold_fsync_of = NULL;
+	close(hold_pipe[0]);
+	close(hold_pipe[1]);
+	assert_string_equal(listing(dir), "a.pdf b.pdf c.pdf");
+	output_folder_end(dir);
+	remove_dir(dir);
+}
+
+/* A commit that fails (the flush, here) is reported for its own target
+ * only, as its writer named it, with the same diagnostic a synchronous
+ * write gives; its temporary file is removed, the old file kept, the
+ * other writes committed. */
+static void
+test_deferred_commit_failure_names_its_file(void **state)
+{
+	char dir[64], expected[640];
+	diag_capture c;
+	commit_failures failures = { 0 };
+
+	(void)state;
+	make_dir(dir);
+	diag_capture_begin(&c);
+	put(dir, "b.pdf", "old");
+	fail_fsync_of = "/.b.pdf.gkreport-";
+	assert_true(output_folder_begin(dir));
+	assert_true(output_folder_defer_commits(dir, 2, 2));
+	assert_true(output_write_atomic(in(dir, "a.pdf"), "new a", 5, &c.diag));
+	assert_true(output_write_atomic(in(dir, "b.pdf"), "new b", 5, &c.diag));
+	assert_true(output_write_atomic(in(dir, "c.pdf"), "new c", 5, &c.diag));
+	output_folder_finish_commits(dir, note_failure, &failures);
+	fail_fsync_of = NULL;
+
+	assert_int_equal(failures.count, 1);
+	assert_string_equal(failures.path, in(dir, "b.pdf"));
+	assert_int_equal(failures.error, EIO);
+	assert_string_equal(listing(dir), "a.pdf b.pdf c.pdf");
+	assert_string_equal(contents(dir, "a.pdf"), "new a");
+	assert_string_equal(contents(dir, "b.pdf"), "old");
+	assert_string_equal(contents(dir, "c.pdf"), "new c");
+	assert_string_equal(diag_capture_text(&c), "");
+	output_report_failure(&c.diag, failures.path, failures.error);
+	snprintf(expected, sizeof(expected), "gkreport: error: cannot write "
+	         "'%s': Input/output error\n", in(dir, "b.pdf"));
+	assert_string_equal(diag_capture_text(&c), expected);
+	output_folder_end(dir);
+	diag_capture_end(&c);
+	remove_dir(dir);
+}
+
+/* The same failure of a synchronous write: reported at once, alike. */
+static void
+test_failed_flush_reported(void **state)
+{
+	char dir[64], expected[640];
+	diag_capture c;
+
+	(void)state;
+	make_dir(dir);
+	diag_capture_begin(&c);
+	put(dir, "b.pdf", "old");
+	fail_fsync_of = "/.b.pdf.gkreport-";
+	assert_false(output_write_atomic(in(dir, "b.pdf"), "new b", 5, &c.diag));
+	fail_fsync_of = NULL;
+	snprintf(expected, sizeof(expected), "gkreport: error: cannot write "
+	         "'%s': Input/output error\n", in(dir, "b.pdf"));
+	assert_string_equal(diag_capture_text(&c), expected);
+	assert_string_equal(listing(dir), "b.pdf");
+	assert_string_equal(contents(dir, "b.pdf"), "old");
+	diag_capture_end(&c);
+	remove_dir(dir);
+}
+
 int
 main(void)
 {
@@ -295,6 +548,11 @@ main(void)
 		cmocka_unit_test(test_symbolic_link_followed),
 		cmocka_unit_test(test_device_written_directly),
 		cmocka_unit_test(test_folder_refused),
+		cmocka_unit_test(test_deferred_commits_need_a_prepared_folder),
+		cmocka_unit_test(test_deferred_write_returns_before_its_commit),
+		cmocka_unit_test(test_deferred_writers_wait_for_room),
+		cmocka_unit_test(test_deferred_commit_failure_names_its_file),
+		cmocka_unit_test(test_failed_flush_reported),
 	};
 
 	umask(027);
