@@ -1429,10 +1429,13 @@ typedef struct font_job {
 	size_t messages_size;
 } font_job;
 
-/* The jobs and the next one to take; workers take jobs in array order. */
+/* The jobs and the next one to take; workers take them in the order of
+ * `order` (indices into jobs, the longest first when several threads
+ * share them), while jobs stays in font order for the diagnostics. */
 typedef struct font_pool {
 	writer *w;
 	font_job *jobs;
+	const size_t *order;
 	size_t count;
 	atomic_size_t next;
 	bool stop_at_failure;    /* one worker: stop where the serial loop did */
@@ -1461,7 +1464,7 @@ run_font_jobs(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->count) {
-		job = &pool->jobs[i];
+		job = &pool->jobs[pool->order[i]];
 		own.diag = &job->diag;
 		own.mem = pool->w->fonts[job->index].mem;
 		job->ok = prepare_font(&own, job->index);
@@ -1521,6 +1524,37 @@ font_thread_count(const writer *w, size_t jobs)
 	return n < jobs ? n : jobs;
 }
 
+/* Work a job is expected to take: the characters drawn with its font
+ * (subsetting, widths and compressing grow with them; the body font of
+ * a report draws ten times as many as the heading fonts). */
+static size_t
+font_job_weight(const writer *w, const font_job *job)
+{
+	return hb_set_get_population(w->fonts[job->index].code_points);
+}
+
+/* Orders the jobs for threads to take, heaviest first (fonts in order
+ * on a tie), so that the longest font does not start last and keep the
+ * others waiting; one thread takes them in font order, as the serial
+ * loop did.  Insertion sort: a report has about seven fonts. */
+static size_t *
+order_font_jobs(writer *w, const font_job *jobs, size_t count,
+                size_t threads)
+{
+	size_t *order = arena_calloc(w->mem, count + 1, sizeof(*order));
+	size_t i, j, moving;
+
+	for (i = 0; i < count; i++) {
+		moving = i;
+		for (j = i; threads > 1 && j > 0 &&
+		     font_job_weight(w, &jobs[order[j - 1]]) <
+		     font_job_weight(w, &jobs[moving]); j--)
+			order[j] = order[j - 1];
+		order[j] = moving;
+	}
+	return order;
+}
+
 /* Runs the pool on this thread and threads - 1 more (fewer when a
  * thread cannot be started: this one takes what is left). */
 static void
@@ -1577,7 +1611,8 @@ prepare_fonts(writer *w)
 	                              sizeof(*jobs));
 	size_t count = make_font_jobs(w, jobs);
 	size_t threads = font_thread_count(w, count);
-	font_pool pool = { w, jobs, count, 0, threads <= 1 };
+	font_pool pool = { w, jobs, order_font_jobs(w, jobs, count, threads),
+	                   count, 0, threads <= 1 };
 
 	run_font_pool(&pool, threads);
 	return finish_font_jobs(w, jobs, count);

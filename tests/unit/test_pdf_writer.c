@@ -1512,6 +1512,43 @@ test_font_errors_in_font_order_on_threads(void **state)
 	free(serial_messages);
 }
 
+/* Threads take the font that draws the most characters first, yet the
+ * diagnostics stay in font order: here font 1 draws ten times as many
+ * characters as font 0 and both fail, and only font 0's error shows,
+ * as in a serial run. */
+static void
+test_font_errors_in_font_order_when_heaviest_runs_first(void **state)
+{
+	static const page_font fonts[] = {
+		{ "/nonexistent/fonts/light.ttf", 0 },
+		{ SONG_PATH, 0 },
+	};
+	pdf_font_cache *cache = pdf_font_cache_create();
+	const pdf_write_options parallel = { cache, true };
+	char *serial_messages, *messages;
+	size_t i;
+	sample s;
+	int round;
+
+	(void)state;
+	build_sample(&s);
+	s.doc.fonts = fonts;
+	for (i = 0; i < LINE_COUNT; i++)   /* the few HEI lines become font 0 */
+		s.runs[i].font = s.runs[i].font == HEI ? 0 : 1;
+	s.runs[2].text = "⼈";   /* font 1 (gbsn00lp) lacks it */
+	s.runs[2].length = strlen(s.runs[2].text);
+	serial_messages = write_with_expecting_error(&s.doc, NULL);
+	assert_non_null(strstr(serial_messages, "/nonexistent/fonts/light.ttf"));
+	assert_null(strstr(serial_messages, "U+2F08"));
+	for (round = 0; round < 4; round++) {
+		messages = write_with_expecting_error(&s.doc, &parallel);
+		assert_string_equal(messages, serial_messages);
+		free(messages);
+	}
+	pdf_font_cache_free(cache);
+	free(serial_messages);
+}
+
 /* A font file that does not exist is named in the error. */
 static void
 test_missing_font_names_path(void **state)
@@ -1656,6 +1693,7 @@ main(void)
 		cmocka_unit_test(test_parallel_writes_are_identical),
 		cmocka_unit_test(test_write_options_keep_the_bytes),
 		cmocka_unit_test(test_font_errors_in_font_order_on_threads),
+		cmocka_unit_test(test_font_errors_in_font_order_when_heaviest_runs_first),
 		cmocka_unit_test(test_duplicate_font_entries_embed_once),
 		cmocka_unit_test(test_non_bmp_character_without_glyph_is_an_error),
 		cmocka_unit_test(test_non_bmp_character_extracts),
