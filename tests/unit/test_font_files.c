@@ -35,27 +35,6 @@ read_whole(const char *path, size_t *size)
 	return data;
 }
 
-/* mapped_rss_kb:
- * The Rss smaps gives the mapping of path (the first one), -1 if none. */
-static long
-mapped_rss_kb(const char *path)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool in_mapping = false;
-	long kb = -1;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strchr(line, '/') != NULL && strstr(line, " r--p ") != NULL)
-			in_mapping = strstr(line, path) != NULL;
-		if (in_mapping && sscanf(line, "Rss: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 static void
 test_one_mapping_per_path(void **state)
 {

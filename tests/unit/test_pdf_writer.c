@@ -1479,6 +1479,29 @@ write_with_expecting_error(const pages *doc, const pdf_write_options *opt)
 	return messages;
 }
 
+/* doc fails on its first font (missing_path) and on its second (no
+ * glyph for U+2F08): a serial run reports the first only, and so does
+ * every run on threads, with a cache, whichever thread finishes first. */
+static void
+assert_threads_report_as_serial(const pages *doc, const char *missing_path)
+{
+	pdf_font_cache *cache = pdf_font_cache_create();
+	const pdf_write_options parallel = { cache, true };
+	char *serial_messages = write_with_expecting_error(doc, NULL);
+	char *messages;
+	int round;
+
+	assert_non_null(strstr(serial_messages, missing_path));
+	assert_null(strstr(serial_messages, "U+2F08"));
+	for (round = 0; round < 4; round++) {
+		messages = write_with_expecting_error(doc, &parallel);
+		assert_string_equal(messages, serial_messages);
+		free(messages);
+	}
+	pdf_font_cache_free(cache);
+	free(serial_messages);
+}
+
 /* Fonts prepared on threads report as one after another would: the
  * first failing font's error only, whichever thread finished first;
  * a cache does not keep a face that failed. */
@@ -1489,27 +1512,14 @@ test_font_errors_in_font_order_on_threads(void **state)
 		{ "/nonexistent/fonts/nosuch.ttf", 0 },
 		{ SONG_PATH, 0 },
 	};
-	pdf_font_cache *cache = pdf_font_cache_create();
-	const pdf_write_options parallel = { cache, true };
-	char *serial_messages, *messages;
 	sample s;
-	int round;
 
 	(void)state;
 	build_sample(&s);
 	s.doc.fonts = fonts;
 	s.runs[0].text = "⼈";   /* font 1 (gbsn00lp) lacks it: a second error */
 	s.runs[0].length = strlen(s.runs[0].text);
-	serial_messages = write_with_expecting_error(&s.doc, NULL);
-	assert_non_null(strstr(serial_messages, "/nonexistent/fonts/nosuch.ttf"));
-	assert_null(strstr(serial_messages, "U+2F08"));
-	for (round = 0; round < 4; round++) {
-		messages = write_with_expecting_error(&s.doc, &parallel);
-		assert_string_equal(messages, serial_messages);
-		free(messages);
-	}
-	pdf_font_cache_free(cache);
-	free(serial_messages);
+	assert_threads_report_as_serial(&s.doc, fonts[0].path);
 }
 
 /* Threads take the font that draws the most characters first, yet the
@@ -1523,12 +1533,8 @@ test_font_errors_in_font_order_when_heaviest_runs_first(void **state)
 		{ "/nonexistent/fonts/light.ttf", 0 },
 		{ SONG_PATH, 0 },
 	};
-	pdf_font_cache *cache = pdf_font_cache_create();
-	const pdf_write_options parallel = { cache, true };
-	char *serial_messages, *messages;
 	size_t i;
 	sample s;
-	int round;
 
 	(void)state;
 	build_sample(&s);
@@ -1537,16 +1543,7 @@ test_font_errors_in_font_order_when_heaviest_runs_first(void **state)
 		s.runs[i].font = s.runs[i].font == HEI ? 0 : 1;
 	s.runs[2].text = "⼈";   /* font 1 (gbsn00lp) lacks it */
 	s.runs[2].length = strlen(s.runs[2].text);
-	serial_messages = write_with_expecting_error(&s.doc, NULL);
-	assert_non_null(strstr(serial_messages, "/nonexistent/fonts/light.ttf"));
-	assert_null(strstr(serial_messages, "U+2F08"));
-	for (round = 0; round < 4; round++) {
-		messages = write_with_expecting_error(&s.doc, &parallel);
-		assert_string_equal(messages, serial_messages);
-		free(messages);
-	}
-	pdf_font_cache_free(cache);
-	free(serial_messages);
+	assert_threads_report_as_serial(&s.doc, fonts[0].path);
 }
 
 /* A font file that does not exist is named in the error. */
@@ -1602,26 +1599,6 @@ test_empty_font_file_and_folder(void **state)
 	free(messages);
 	unlink(empty);
 	rmdir(dir);
-}
-
-/* The Rss smaps gives the first read-only mapping of path, -1 if none. */
-static long
-mapped_rss_kb(const char *path)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool in_mapping = false;
-	long kb = -1;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strchr(line, '/') != NULL && strstr(line, " r--p ") != NULL)
-			in_mapping = strstr(line, path) != NULL;
-		if (in_mapping && sscanf(line, "Rss: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
 }
 
 /* The writer reads a font file through the mapping FreeType's faces read

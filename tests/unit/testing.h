@@ -64,4 +64,25 @@ test_data_dir(void)
 	return dir != NULL && *dir != '\0' ? dir : GK_DATA_DIR;
 }
 
+/* The resident size (smaps "Rss") of the first read-only mapping of a
+ * file whose path contains path, in KB; -1 when the file is not mapped. */
+static inline long
+mapped_rss_kb(const char *path)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in_mapping = 0;
+	long kb = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strchr(line, '/') != NULL && strstr(line, " r--p ") != NULL)
+			in_mapping = strstr(line, path) != NULL;
+		if (in_mapping && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
 #endif
