@@ -287,3 +287,58 @@ cff_read(arena *a, const unsigned char *data, size_t size, cff_info *out,
 	*why = "the charset of a CID-keyed CFF is damaged";
 	return read_charset(&b, t.charset, out);
 }
+
+/* cff_index_find:
+ * The public face of read_index, for the subset writer (cff_subset.c):
+ * the INDEX at offset, its entry count and the first byte after it. */
+bool
+cff_index_find(const unsigned char *data, size_t size, size_t offset,
+               unsigned *count, size_t *end)
+{
+	cff_buf b = { data, size };
+	cff_index ix;
+
+	if (!read_index(&b, offset, &ix))
+		return false;
+	*count = ix.count;
+	*end = ix.end;
+	return true;
+}
+
+/* cff_index_item:
+ * The extent [*from, *to) of entry i of the INDEX at offset. */
+bool
+cff_index_item(const unsigned char *data, size_t size, size_t offset,
+               unsigned i, size_t *from, size_t *to)
+{
+	cff_buf b = { data, size };
+	cff_index ix;
+
+	return read_index(&b, offset, &ix) && index_entry(&b, &ix, i, from, to);
+}
+
+/* cff_dict_entry:
+ * One DICT entry from *p (below end): its operands, at most max of them
+ * (integers; a real reads as 0), and its operator, 12 x given as
+ * 0x0C00 | x.  *p moves past the operator. */
+bool
+cff_dict_entry(const unsigned char *data, size_t end, size_t *p,
+               long *operands, size_t max, size_t *n, unsigned *op)
+{
+	cff_buf b = { data, end };
+
+	*n = 0;
+	while (*p < end && data[*p] > 21) {
+		if (*n >= max || !dict_operand(&b, p, end, &operands[(*n)++]))
+			return false;
+	}
+	if (*p >= end)
+		return false;
+	*op = data[(*p)++];
+	if (*op == 12) {
+		if (*p >= end)
+			return false;
+		*op = 0x0C00 | data[(*p)++];
+	}
+	return true;
+}

@@ -32,4 +32,18 @@ typedef struct cff_info {
 bool cff_read(arena *a, const unsigned char *data, size_t size,
               cff_info *out, const char **why);
 
+/* Pieces of the reader for the subset writer (cff_subset.c), every
+ * offset checked against size (or end).  cff_index_find gives the count
+ * of the INDEX at offset and the first byte after it; cff_index_item the
+ * extent [*from, *to) of its entry i. */
+bool cff_index_find(const unsigned char *data, size_t size, size_t offset,
+                    unsigned *count, size_t *end);
+bool cff_index_item(const unsigned char *data, size_t size, size_t offset,
+                    unsigned i, size_t *from, size_t *to);
+
+/* One DICT entry from *p: up to max operands (integers; reals read as 0)
+ * and the operator (12 x as 0x0C00 | x); *p moves past it. */
+bool cff_dict_entry(const unsigned char *data, size_t end, size_t *p,
+                    long *operands, size_t max, size_t *n, unsigned *op);
+
 #endif

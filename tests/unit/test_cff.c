@@ -146,6 +146,38 @@ test_bad_input_refused(void **state)
 	arena_destroy(a);
 }
 
+/* cff_dict_entry reads the operand forms and escaped operators, and
+ * refuses an operand cut short or left without its operator. */
+static void
+test_dict_entry(void **state)
+{
+	static const unsigned char dict[] = { 0xF7, 0x00, 0x1C, 0x01, 0x00, 17,
+	                                      12, 0x24 };
+	static const unsigned char cut[] = { 0x1C, 0x01 };
+	static const unsigned char no_operator[] = { 0x8B };
+	long v[4];
+	size_t p = 0, n;
+	unsigned op;
+
+	(void)state;
+	assert_true(cff_dict_entry(dict, sizeof(dict), &p, v, 4, &n, &op));
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0], 108);
+	assert_int_equal(v[1], 256);
+	assert_int_equal(op, 17);
+	assert_true(cff_dict_entry(dict, sizeof(dict), &p, v, 4, &n, &op));
+	assert_int_equal(n, 0);
+	assert_int_equal(op, 0x0C24);
+	assert_int_equal(p, sizeof(dict));
+	p = 0;
+	assert_false(cff_dict_entry(cut, sizeof(cut), &p, v, 4, &n, &op));
+	p = 0;
+	assert_false(cff_dict_entry(no_operator, sizeof(no_operator), &p, v, 4,
+	                            &n, &op));
+	p = 0;
+	assert_false(cff_dict_entry(dict, sizeof(dict), &p, v, 1, &n, &op));
+}
+
 int
 main(void)
 {
@@ -153,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_fandol_subset_keeps_gb1_cids),
 		cmocka_unit_test(test_noto_collection_face),
 		cmocka_unit_test(test_bad_input_refused),
+		cmocka_unit_test(test_dict_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
