@@ -39,6 +39,14 @@ out_of_memory(void)
 	exit(1);
 }
 
+void *
+checked_memory(void *p)
+{
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
 arena *
 arena_create(void)
 {

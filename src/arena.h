@@ -24,6 +24,11 @@ void *arena_calloc(arena *a, size_t count, size_t size);
 void *arena_grow(arena *a, const void *old, size_t old_count,
                  size_t new_count, size_t size);
 
+/* p, unless it is NULL: then the arena's out-of-memory exit.  For memory
+ * that lives outside an arena (malloc, strdup, open_memstream) and has no
+ * more recovery than the arena's own. */
+void *checked_memory(void *p);
+
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)

@@ -99,17 +99,6 @@ struct batch {
 	bool progress_drawn;
 };
 
-/* Exits like the arena does: out of memory has no recovery here. */
-static void *
-checked(void *p)
-{
-	if (p == NULL) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
 /* ---- inputs ------------------------------------------------------------ */
 
 /* Appends one description to the job list with what st (NULL when stat
@@ -121,10 +110,10 @@ add_job(batch *b, const char *path, const struct stat *st)
 
 	if (b->job_count == b->job_capacity) {
 		b->job_capacity = b->job_capacity ? 2 * b->job_capacity : 64;
-		b->jobs = checked(realloc(b->jobs, b->job_capacity * sizeof(*b->jobs)));
+		b->jobs = checked_memory(realloc(b->jobs, b->job_capacity * sizeof(*b->jobs)));
 	}
 	job = &b->jobs[b->job_count++];
-	*job = (batch_job){ .input = checked(strdup(path)),
+	*job = (batch_job){ .input = checked_memory(strdup(path)),
 	                    .input_seen = st != NULL };
 	if (st != NULL) {
 		job->input_size = st->st_size;
@@ -167,8 +156,8 @@ add_folder(batch *b, const char *dir, diag_sink *diag)
 	while ((e = readdir(d)) != NULL) {
 		if (!is_description_name(e->d_name))
 			continue;
-		names = checked(realloc(names, (count + 1) * sizeof(*names)));
-		names[count++] = checked(strdup(e->d_name));
+		names = checked_memory(realloc(names, (count + 1) * sizeof(*names)));
+		names[count++] = checked_memory(strdup(e->d_name));
 	}
 	closedir(d);
 	qsort(names, count, sizeof(*names), compare_strings);
@@ -177,7 +166,7 @@ add_folder(batch *b, const char *dir, diag_sink *diag)
 		struct stat st;
 
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0)
-			checked(NULL);
+			checked_memory(NULL);
 		add_job(b, path, stat(path, &st) == 0 ? &st : NULL);
 		free(path);
 		free(names[i]);
@@ -301,7 +290,7 @@ compare_larger_first(const void *left, const void *right, void *jobs)
 static void
 plan_order(batch *b)
 {
-	b->order = checked(malloc((b->job_count + 1) * sizeof(*b->order)));
+	b->order = checked_memory(malloc((b->job_count + 1) * sizeof(*b->order)));
 	for (size_t i = 0; i < b->job_count; i++)
 		b->order[i] = i;
 	if (worker_count(b) > 1)
@@ -314,7 +303,7 @@ static void
 run_phase(batch *b, job_fn *phase)
 {
 	size_t n = worker_count(b), started = 0;
-	pthread_t *threads = checked(calloc(n, sizeof(*threads)));
+	pthread_t *threads = checked_memory(calloc(n, sizeof(*threads)));
 
 	b->phase = phase;
 	b->next = 0;
@@ -339,7 +328,7 @@ peek_scalar(arena *a, const ynode *root, const char *key)
 
 	if (node == NULL || node->kind != YNODE_SCALAR)
 		return NULL;
-	return checked(strdup(lb_normalize_spaces(a, node->text)));
+	return checked_memory(strdup(lb_normalize_spaces(a, node->text)));
 }
 
 /* Reads agency and year ahead of rendering, for a --name pattern; a
@@ -376,7 +365,7 @@ assign_names(batch *b, name_set *taken)
 		char *unique = name_set_claim(taken, name);
 
 		if (asprintf(&job->output, "%s/%s.pdf", b->out_dir, unique) < 0)
-			checked(NULL);
+			checked_memory(NULL);
 		free(unique);
 		free(name);
 		free(stem);
@@ -387,7 +376,7 @@ assign_names(batch *b, name_set *taken)
 static bool
 make_out_dir(const char *dir, diag_sink *diag)
 {
-	char *path = checked(strdup(dir));
+	char *path = checked_memory(strdup(dir));
 	bool ok = true;
 
 	for (char *p = path + 1; ok && *p != '\0'; p++) {
@@ -457,7 +446,7 @@ first_line_with(const char *text, const char *severity)
 			continue;
 	if (*start == '\0')
 		return NULL;
-	return checked(strndup(start, strcspn(start, "\n")));
+	return checked_memory(strndup(start, strcspn(start, "\n")));
 }
 
 /* Sorts a finished document into its outcome from its exit status and
@@ -538,7 +527,7 @@ render_job(batch *b, render_session *s, batch_job *job)
 {
 	char *text = NULL;
 	size_t size = 0;
-	FILE *buffer = checked(open_memstream(&text, &size));
+	FILE *buffer = checked_memory(open_memstream(&text, &size));
 	bool skipped = !b->opt->force && up_to_date(job);
 	job_context cx = { b, job };
 	render_options ro = {
@@ -605,7 +594,7 @@ fail_commit(batch *b, batch_job *job)
 {
 	char *text = NULL;
 	size_t size = 0;
-	FILE *buffer = checked(open_memstream(&text, &size));
+	FILE *buffer = checked_memory(open_memstream(&text, &size));
 	diag_sink diag;
 
 	diag_init(&diag, buffer);
@@ -659,8 +648,8 @@ load_overview_layout(batch *b, diag_sink *diag)
 static int
 write_overview(batch *b, diag_sink *diag)
 {
-	overview_record **rows = checked(calloc(b->job_count + 1, sizeof(*rows)));
-	const char **failed = checked(calloc(b->job_count + 1, sizeof(*failed)));
+	overview_record **rows = checked_memory(calloc(b->job_count + 1, sizeof(*rows)));
+	const char **failed = checked_memory(calloc(b->job_count + 1, sizeof(*failed)));
 	size_t row_count = 0, failed_count = 0, size = 0;
 	const layout *l = b->overview_layout;
 	render_session *s;
@@ -818,7 +807,7 @@ write_summary_file(const batch *b, int status, diag_sink *diag)
 {
 	char *text = NULL;
 	size_t size = 0;
-	FILE *out = checked(open_memstream(&text, &size));
+	FILE *out = checked_memory(open_memstream(&text, &size));
 	bool ok;
 
 	if (ends_with(b->opt->summary_path, ".csv"))

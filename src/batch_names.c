@@ -8,22 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "utf8.h"
 
 /* The placeholders a pattern may use. */
 static const char *const placeholders[] = { "{agency}", "{year}", "{name}" };
 #define PLACEHOLDER_COUNT (sizeof(placeholders) / sizeof(placeholders[0]))
-
-/* Exits like the arena does: out of memory has no recovery here. */
-static void *
-checked(void *p)
-{
-	if (p == NULL) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
 
 /* The index of the placeholder s starts with, or -1. */
 static int
@@ -79,7 +69,7 @@ fill_pattern(const char *pattern, const name_fields *fields)
 		for (const char *p = pattern; (p = strstr(p, placeholders[i])) != NULL;
 		     p++)
 			size += strlen(field_value(fields, (int)i));
-	out = checked(malloc(size));
+	out = checked_memory(malloc(size));
 	for (const char *p = pattern; *p != '\0';) {
 		int k = placeholder_at(p);
 
@@ -149,7 +139,7 @@ batch_name_make(const char *pattern, const name_fields *fields)
 	cut_at_boundary(name, len, BATCH_NAME_MAX_BYTES);
 	if (name[0] == '\0') {
 		free(name);
-		name = checked(strdup("report"));
+		name = checked_memory(strdup("report"));
 	}
 	return name;
 }
@@ -159,7 +149,7 @@ batch_name_stem(const char *path)
 {
 	static const char *const exts[] = { ".yaml", ".yml", ".json" };
 	const char *slash = strrchr(path, '/');
-	char *stem = checked(strdup(slash != NULL ? slash + 1 : path));
+	char *stem = checked_memory(strdup(slash != NULL ? slash + 1 : path));
 	size_t len = strlen(stem);
 
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
@@ -183,10 +173,10 @@ struct name_set {
 name_set *
 name_set_create(void)
 {
-	name_set *s = checked(calloc(1, sizeof(*s)));
+	name_set *s = checked_memory(calloc(1, sizeof(*s)));
 
 	s->capacity = 64;
-	s->slots = checked(calloc(s->capacity, sizeof(*s->slots)));
+	s->slots = checked_memory(calloc(s->capacity, sizeof(*s->slots)));
 	return s;
 }
 
@@ -233,7 +223,7 @@ grow_if_needed(name_set *s)
 	if (2 * (s->count + 1) <= s->capacity)
 		return;
 	s->capacity *= 2;
-	s->slots = checked(calloc(s->capacity, sizeof(*s->slots)));
+	s->slots = checked_memory(calloc(s->capacity, sizeof(*s->slots)));
 	for (size_t i = 0; i < old_capacity; i++)
 		if (old[i] != NULL)
 			*find_slot(s, old[i]) = old[i];
@@ -243,17 +233,17 @@ grow_if_needed(name_set *s)
 char *
 name_set_claim(name_set *s, const char *name)
 {
-	char *candidate = checked(strdup(name));
+	char *candidate = checked_memory(strdup(name));
 
 	for (unsigned n = 2; *find_slot(s, candidate) != NULL; n++) {
 		size_t len = strlen(name) + 16;
 
 		free(candidate);
-		candidate = checked(malloc(len));
+		candidate = checked_memory(malloc(len));
 		snprintf(candidate, len, "%s-%u", name, n);
 	}
 	grow_if_needed(s);
-	*find_slot(s, candidate) = checked(strdup(candidate));
+	*find_slot(s, candidate) = checked_memory(strdup(candidate));
 	s->count++;
 	return candidate;
 }

@@ -21,24 +21,13 @@ struct layout_cache {
 	size_t count, capacity;
 };
 
-/* Exits like the arena does: a typesetter out of memory cannot recover. */
-static void *
-checked(void *p)
-{
-	if (p == NULL) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
 layout_cache *
 layout_cache_create(const char *data_dir)
 {
-	layout_cache *c = checked(calloc(1, sizeof(*c)));
+	layout_cache *c = checked_memory(calloc(1, sizeof(*c)));
 
 	pthread_mutex_init(&c->lock, NULL);
-	c->data_dir = checked(strdup(data_dir != NULL ? data_dir : "."));
+	c->data_dir = checked_memory(strdup(data_dir != NULL ? data_dir : "."));
 	return c;
 }
 
@@ -85,10 +74,10 @@ load_locked(layout_cache *c, const char *path, diag_sink *diag)
 	}
 	if (c->count == c->capacity) {
 		c->capacity = c->capacity ? 2 * c->capacity : 4;
-		c->entries = checked(realloc(c->entries,
+		c->entries = checked_memory(realloc(c->entries,
 		                             c->capacity * sizeof(*c->entries)));
 	}
-	c->entries[c->count++] = (cached_layout){ checked(strdup(path)), owner, l };
+	c->entries[c->count++] = (cached_layout){ checked_memory(strdup(path)), owner, l };
 	return l;
 }
 

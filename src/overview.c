@@ -12,22 +12,11 @@
 #include "derive.h"
 #include "json.h"
 
-/* Exits like the arena does: out of memory has no recovery here. */
-static void *
-checked(void *p)
-{
-	if (p == NULL) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
 /* A malloc'd copy of s. */
 static char *
 copy(const char *s)
 {
-	return checked(strdup(s != NULL ? s : ""));
+	return checked_memory(strdup(s != NULL ? s : ""));
 }
 
 /* The number of values of one record of t's repeat. */
@@ -88,7 +77,7 @@ note_missing(char **missing, const source_cell *sc)
 
 	if (asprintf(&grown, "%s%s%s %s/%s", *missing ? *missing : "",
 	             *missing ? ", " : "", sc->table, sc->row, sc->column) < 0)
-		checked(NULL);
+		checked_memory(NULL);
 	free(*missing);
 	*missing = grown;
 }
@@ -123,7 +112,7 @@ status_text(int warnings)
 	if (warnings == 0)
 		return copy("通过");
 	if (asprintf(&s, "%d条警告", warnings) < 0)
-		checked(NULL);
+		checked_memory(NULL);
 	return s;
 }
 
@@ -141,7 +130,7 @@ property_text(const char *property, const report *r, const char *file,
 	if (strcmp(property, "status") == 0)
 		return status_text(warnings);
 	if (asprintf(&s, "%d", r->year) < 0)
-		checked(NULL);
+		checked_memory(NULL);
 	return s;
 }
 
@@ -150,7 +139,7 @@ overview_record_take(const table_def *t, const report *r, const char *file,
                      int warnings, size_t order)
 {
 	const table_repeat *rp = t->repeat;
-	overview_record *rec = checked(calloc(1, sizeof(*rec)));
+	overview_record *rec = checked_memory(calloc(1, sizeof(*rec)));
 	arena *a = arena_create();
 	size_t n = 0;
 
@@ -158,11 +147,11 @@ overview_record_take(const table_def *t, const report *r, const char *file,
 	rec->agency = copy(r->agency);
 	rec->year = r->year;
 	rec->signoff = r->signoff_date;
-	rec->texts = checked(calloc(rp->text_field_count + 1, sizeof(char *)));
+	rec->texts = checked_memory(calloc(rp->text_field_count + 1, sizeof(char *)));
 	for (size_t f = 0; f < rp->text_field_count; f++)
 		rec->texts[f] = property_text(rp->text_sources[f].property, r, file,
 		                              warnings);
-	rec->values = checked(calloc(record_value_count(rp) + 1, sizeof(char *)));
+	rec->values = checked_memory(calloc(record_value_count(rp) + 1, sizeof(char *)));
 	for (size_t k = 0; k < rp->value_row_count; k++)
 		for (size_t c = 0; c < rp->value_rows[k].column_count; c++)
 			rec->values[n++] = sum_source(a, r, &rp->value_sources[k][c],
@@ -344,7 +333,7 @@ overview_description(const layout *l, const table_def *t,
 	int year = common_year(records, count);
 	date d = latest_signoff(records, count, year);
 
-	checked(out);
+	checked_memory(out);
 	qsort(records, count, sizeof(*records), compare_records);
 	report_missing(records, count, diag);
 	fputs("{\"layout\": ", out);

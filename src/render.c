@@ -105,14 +105,11 @@ static render_session *
 create_session(const char *data_dir, layout_cache *layouts,
                bool one_report)
 {
-	render_session *s = calloc(1, sizeof(*s));
+	render_session *s = checked_memory(calloc(1, sizeof(*s)));
 
-	if (s == NULL || (s->data_dir = strdup(data_dir)) == NULL ||
-	    (!one_report &&
-	     (s->pdf.font_cache = pdf_font_cache_create()) == NULL)) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
+	s->data_dir = checked_memory(strdup(data_dir));
+	if (!one_report)
+		s->pdf.font_cache = checked_memory(pdf_font_cache_create());
 	s->layouts = layouts;
 	s->pdf.parallel_fonts = one_report;
 	s->one_report = one_report;
@@ -211,7 +208,6 @@ session_fonts_for(render_session *s, arena *a, const layout *l,
 {
 	char *key = role_key(a, l);
 	session_fonts f = { 0 };
-	session_fonts *grown;
 
 	for (size_t i = 0; i < s->font_count; i++)
 		if (strcmp(s->fonts[i].roles, key) == 0) {
@@ -220,12 +216,9 @@ session_fonts_for(render_session *s, arena *a, const layout *l,
 		}
 	if (!resolve_into(a, l, s->data_dir, diag, &f))
 		return NULL;
-	grown = realloc(s->fonts, (s->font_count + 1) * sizeof(*s->fonts));
-	if (grown == NULL || (f.roles = strdup(key)) == NULL) {
-		fputs("gkreport: error: out of memory\n", stderr);
-		exit(1);
-	}
-	s->fonts = grown;
+	s->fonts = checked_memory(realloc(s->fonts, (s->font_count + 1) *
+	                                              sizeof(*s->fonts)));
+	f.roles = checked_memory(strdup(key));
 	s->fonts[s->font_count++] = f;
 	replay_notes(&f, diag);
 	return f.fonts;
