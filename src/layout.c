@@ -2439,9 +2439,13 @@ load_sections(loader *ld, const ynode *root)
 
 /* Builds a layout from a parsed file; NULL when anything was reported,
  * so no later stage ever sees a half-checked layout. */
+/* Parses and checks the layout in data (size bytes, which must live as
+ * long as a); positions name path. */
 static const layout *
-layout_from_tree(arena *a, const ynode *root, const char *path, diag_sink *diag)
+layout_from_source(arena *a, const char *data, size_t size, const char *path,
+                   diag_sink *diag)
 {
+	const ynode *root = yaml_tree_load_buffer(a, path, data, size, diag);
 	loader ld = { a, diag, NULL, NULL, NULL, NULL };
 	int errors_before = diag->errors;
 
@@ -2449,6 +2453,8 @@ layout_from_tree(arena *a, const ynode *root, const char *path, diag_sink *diag)
 		return NULL;
 	ld.l = arena_alloc(a, sizeof(*ld.l));
 	ld.l->path = arena_strdup(a, path);
+	ld.l->source = (const unsigned char *)data;
+	ld.l->source_size = size;
 	load_sections(&ld, root);
 	return diag->errors > errors_before ? NULL : ld.l;
 }
@@ -2459,9 +2465,10 @@ const layout *
 layout_load_buffer(arena *a, const char *display_name, const char *data,
                    size_t size, diag_sink *diag)
 {
-	const ynode *root = yaml_tree_load_buffer(a, display_name, data, size, diag);
+	char *copy = arena_alloc(a, size + 1);
 
-	return layout_from_tree(a, root, display_name, diag);
+	memcpy(copy, data, size);
+	return layout_from_source(a, copy, size, display_name, diag);
 }
 
 /* Loads a layout file; NULL after reporting every problem found, never
@@ -2469,9 +2476,11 @@ layout_load_buffer(arena *a, const char *display_name, const char *data,
 const layout *
 layout_load_file(arena *a, const char *path, diag_sink *diag)
 {
-	const ynode *root = yaml_tree_load_file(a, path, diag);
+	size_t size = 0;
+	char *data = yaml_tree_read_file(a, path, &size, diag);
 
-	return layout_from_tree(a, root, path, diag);
+	return data != NULL ? layout_from_source(a, data, size, path, diag)
+	                    : NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -290,6 +290,10 @@ typedef struct chapter_def {
 typedef struct layout {
 	const char *name;
 	const char *path;
+	/* The file's bytes as loaded: the PDF's /ID and --attach-source take
+	 * them from here, so they always match the layout used. */
+	const unsigned char *source;
+	size_t source_size;
 	page_geometry page;
 	font_role *font_roles;
 	size_t font_role_count;

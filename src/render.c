@@ -445,17 +445,17 @@ fill_text_metadata(arena *a, const report *r, const render_options *opt,
 }
 
 /* Everything pdf_metadata holds, from the report, the options and the
- * input bytes (the layout's are read here).  False after diagnostics. */
+ * input bytes (the layout's as it was loaded).  False after diagnostics. */
 static bool
 fill_metadata(arena *a, const report *r, const pages *doc,
               const source_file *desc, const render_options *opt,
               pdf_metadata *meta, diag_sink *diag)
 {
-	source_file lay;
+	const source_file lay = { r->layout->path, base_name(r->layout->path),
+	                          r->layout->source, r->layout->source_size };
 
 	fill_text_metadata(a, r, opt, meta);
-	if (!fill_dates(r, meta, diag) ||
-	    !read_source(a, r->layout->path, &lay, diag))
+	if (!fill_dates(r, meta, diag))
 		return false;
 	if (meta->conformance == PDF_A_3B)
 		fill_attachments(a, desc, &lay, meta);
