@@ -317,6 +317,46 @@ cff_index_item(const unsigned char *data, size_t size, size_t offset,
 	return read_index(&b, offset, &ix) && index_entry(&b, &ix, i, from, to);
 }
 
+/* cff_charset_cids:
+ * The charset as read_charset reads it, but into the kept glyphs' CIDs
+ * only: format 0 is looked up, the ranges of formats 1 and 2 are walked
+ * beside the ascending glyphs. */
+bool
+cff_charset_cids(const unsigned char *data, size_t size, size_t offset,
+                 const uint32_t *glyphs, unsigned count, uint16_t *cids)
+{
+	cff_buf b = { data, size };
+	uint32_t format, first, left, v;
+	uint64_t g = 1;                 /* the first glyph of the next range */
+	unsigned i;
+
+	if (offset <= 2 || offset >= size)
+		return false;
+	format = data[offset++];
+	for (i = 0; i < count && glyphs[i] == 0; i++)
+		cids[i] = 0;                    /* .notdef */
+	if (format == 0) {
+		for (; i < count; i++) {
+			if (!read_uint(&b, offset + 2 * ((size_t)glyphs[i] - 1), 2, &v))
+				return false;
+			cids[i] = (uint16_t)v;
+		}
+		return true;
+	}
+	if (format != 1 && format != 2)
+		return false;
+	while (i < count) {
+		if (!read_uint(&b, offset, 2, &first) ||
+		    !read_uint(&b, offset + 2, format, &left))
+			return false;
+		offset += 2 + format;
+		for (; i < count && glyphs[i] >= g && glyphs[i] - g <= left; i++)
+			cids[i] = (uint16_t)(first + (glyphs[i] - g));
+		g += (uint64_t)left + 1;
+	}
+	return true;
+}
+
 /* cff_dict_entry:
  * One DICT entry from *p (below end): its operands, at most max of them
  * (integers; a real reads as 0), and its operator, 12 x given as

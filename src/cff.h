@@ -41,6 +41,13 @@ bool cff_index_find(const unsigned char *data, size_t size, size_t offset,
 bool cff_index_item(const unsigned char *data, size_t size, size_t offset,
                     unsigned i, size_t *from, size_t *to);
 
+/* The CIDs (into cids) of count glyphs, ascending and below the glyph
+ * count, from the charset at offset of a CID-keyed font: for a subset,
+ * which needs a few glyphs' CIDs out of 65535, read only as far as the
+ * last of them. */
+bool cff_charset_cids(const unsigned char *data, size_t size, size_t offset,
+                      const uint32_t *glyphs, unsigned count, uint16_t *cids);
+
 /* One DICT entry from *p: up to max operands (integers; reals read as 0)
  * and the operator (12 x as 0x0C00 | x); *p moves past it. */
 bool cff_dict_entry(const unsigned char *data, size_t end, size_t *p,

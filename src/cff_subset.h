@@ -1,10 +1,11 @@
 /*
- * cff_subset.h - writes the subset of a CID-keyed CFF font program whose
- * charstrings call no subroutines (Fandol's), by copying: the kept
- * glyphs' charstrings less their hints (as HarfBuzz's NO_HINTING), the
- * Name and String INDEXes, Font DICTs and Private DICTs whole, with a
- * new charset, FDSelect and offsets.  HarfBuzz re-serialises the whole
- * font for the same result, several times slower.
+ * cff_subset.h - writes the subset of a CID-keyed CFF font program
+ * (Fandol's, Noto CJK's) by copying: the kept glyphs' charstrings with
+ * their subroutine calls inlined and without their hints (as HarfBuzz's
+ * NO_HINTING | DESUBROUTINIZE), the Name and String INDEXes, the Font
+ * DICTs the kept glyphs use and their Private DICTs less Subrs, with a
+ * new charset, FDSelect and offsets.  HarfBuzz parses and re-serialises
+ * the whole font for the same result, several times slower.
  */
 #ifndef GK_CFF_SUBSET_H
 #define GK_CFF_SUBSET_H
@@ -18,11 +19,15 @@
 /* Writes into *out (allocated from a, *out_size bytes) the CFF of data
  * (size bytes, a bare 'CFF ' table) keeping old_glyphs, count glyph ids
  * in ascending order with old_glyphs[0] == 0 (.notdef); glyph i of the
- * subset is old_glyphs[i] of the source and keeps its CID and Font DICT.
- * Returns false (with *why set to a static reason) when the font is not
- * one this writer handles - name-keyed, with global or local subrs - or
- * is damaged, or the glyph list is not as described; the caller then
- * subsets some other way. */
+ * subset is old_glyphs[i] of the source, with its CID, advance width and
+ * outline, and no subroutines are left (an empty Global Subr INDEX, no
+ * local Subrs).  Only the kept glyphs and the subroutines they call are
+ * read.  Returns false (with *why set to a static reason) when the font
+ * is not one this writer handles - name-keyed, a kept glyph that is a
+ * seac accent or uses the arithmetic operators - or is damaged (a call
+ * out of range, subroutines nested deeper than Type 2's 10, a charstring
+ * running past its end...), or the glyph list is not as described; the
+ * caller then subsets some other way. */
 bool cff_subset_write(arena *a, const unsigned char *data, size_t size,
                       const uint32_t *old_glyphs, unsigned count,
                       unsigned char **out, size_t *out_size,

@@ -1,9 +1,12 @@
 /*
  * test_cff_subset.c - the CFF subset writer on FandolFang (CID-keyed,
- * no subroutines): the subset reads back with cff_read and FreeType
- * with the source glyphs' CIDs and outlines, its charstrings are the
- * source's less their hints; fonts with subroutines, damaged fonts and bad glyph lists
- * are refused with a reason.
+ * no subroutines) and Noto Sans/Serif CJK (CID-keyed, global and local
+ * subroutines): the subset reads back with cff_read and FreeType with
+ * the source glyphs' CIDs, advances and outlines, point for point; its
+ * charstrings are the source's less their hints (Fandol: byte for byte
+ * what the writer wrote before it flattened subroutines), and it has no
+ * subroutines left.  Damaged subroutines, damaged fonts and bad glyph
+ * lists are refused with a reason.
  */
 #include "testing.h"
 
@@ -17,10 +20,16 @@
 
 #include "cff.h"
 #include "cff_subset.h"
+#include "utf8.h"
 
 #define FANDOL "/usr/local/share/fonts/fandol/FandolFang-Regular.otf"
 #define SANS "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+#define SERIF_BOLD "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+#define NOTO_SC 2                    /* the face of Noto CJK SC in the .ttc */
 #define OP_CHARSTRINGS 17
+#define OP_PRIVATE 18
+#define OP_SUBRS 19
+#define OP_FDARRAY 0x0C24
 
 /* Glyphs from both ends of the font and a run of neighbours. */
 static const uint32_t kept[] = { 0, 1, 2, 3, 57, 58, 1000, 5000, 5001, 10364 };
@@ -52,23 +61,48 @@ load_cff(arena *a, const char *path, unsigned index, size_t *size)
 	return copy;
 }
 
-/* The offset of the CharStrings INDEX, from the Top DICT. */
+/* The last operand of Top DICT operator op (an offset), 0 if absent;
+ * *gsubrs (if not NULL) is where the Global Subr INDEX is. */
 static size_t
-charstrings_offset(const unsigned char *cff, size_t size)
+top_dict_value(const unsigned char *cff, size_t size, unsigned op,
+               size_t *gsubrs)
 {
-	size_t names_end, from, to, n;
-	unsigned count, op;
+	size_t names_end, tops_end, from, to, n, value = 0;
+	unsigned count, entry_op;
 	long v[48];
 
 	assert_true(cff_index_find(cff, size, cff[2], &count, &names_end));
 	assert_true(cff_index_item(cff, size, names_end, 0, &from, &to));
+	assert_true(cff_index_find(cff, size, names_end, &count, &tops_end));
+	if (gsubrs != NULL)
+		assert_true(cff_index_find(cff, size, tops_end, &count, gsubrs));
 	while (from < to) {
-		assert_true(cff_dict_entry(cff, to, &from, v, 48, &n, &op));
-		if (op == OP_CHARSTRINGS)
-			return (size_t)v[n - 1];
+		assert_true(cff_dict_entry(cff, to, &from, v, 48, &n, &entry_op));
+		if (entry_op == op)
+			value = (size_t)v[n - 1];
 	}
-	fail_msg("no CharStrings operator");
-	return 0;
+	return value;
+}
+
+/* The offset of the CharStrings INDEX, from the Top DICT. */
+static size_t
+charstrings_offset(const unsigned char *cff, size_t size)
+{
+	size_t offset = top_dict_value(cff, size, OP_CHARSTRINGS, NULL);
+
+	assert_true(offset > 0);
+	return offset;
+}
+
+/* FNV-1a, to pin the bytes of a subset down in a test. */
+static uint64_t
+digest(const unsigned char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037u;
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 1099511628211u;
+	return h;
 }
 
 /* The subset has the kept glyphs with their source CIDs. */
@@ -237,23 +271,494 @@ test_deterministic(void **state)
 	arena_destroy(a);
 }
 
-/* Noto Sans CJK has global and local subrs: refused, for HarfBuzz. */
+/* Fandol's subsets are byte for byte those of the writer before it
+ * flattened subroutines (digests taken from that writer): a font
+ * without subrs goes through the new code unchanged. */
 static void
-test_font_with_subrs_refused(void **state)
+test_fandol_bytes_unchanged(void **state)
 {
 	arena *a = arena_create();
 	size_t size, out_size;
-	unsigned char *cff, *out;
+	unsigned char *cff = load_cff(a, FANDOL, 0, &size), *out;
+	uint32_t *glyphs;
 	const char *why = NULL;
+	unsigned count;
+
+	(void)state;
+	assert_true(cff_subset_write(a, cff, size, kept, KEPT_COUNT, &out,
+	                             &out_size, &why));
+	assert_int_equal(out_size, 4053);
+	assert_true(digest(out, out_size) == 0xe2ea48e316e2af8bu);
+	glyphs = arena_calloc(a, 10365, sizeof(uint32_t));
+	for (count = 0; count * 7 < 10365; count++)
+		glyphs[count] = count * 7;
+	assert_true(cff_subset_write(a, cff, size, glyphs, count, &out, &out_size,
+	                             &why));
+	assert_int_equal(out_size, 933965);
+	assert_true(digest(out, out_size) == 0x9eb3cc3eb4124152u);
+	arena_destroy(a);
+}
+
+/* ---- Noto CJK: global and local subroutines -------------------------- */
+
+/* Common characters of a report, whose glyphs the subsets keep. */
+static const char report_text[] =
+	"一二三国政府信息公开年度报告，。、（）0123456789";
+
+static int
+compare_glyphs(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* .notdef, the glyphs of report_text and every 257th glyph of the font
+ * (which spreads them over most Font DICTs), ascending and unique. */
+static uint32_t *
+noto_glyphs(arena *a, FT_Face face, unsigned *count)
+{
+	uint32_t *glyphs = arena_calloc(a, 512, sizeof(uint32_t)), *chars;
+	size_t char_count = utf8_to_codepoints(a, report_text,
+	                                       strlen(report_text), &chars);
+	unsigned n = 0, i, kept_count = 0;
+
+	glyphs[n++] = 0;
+	for (i = 0; i < char_count; i++) {
+		glyphs[n] = FT_Get_Char_Index(face, chars[i]);
+		assert_true(glyphs[n++] != 0);
+	}
+	for (i = 257; i < (unsigned)face->num_glyphs; i += 257)
+		glyphs[n++] = i;
+	qsort(glyphs, n, sizeof(uint32_t), compare_glyphs);
+	for (i = 0; i < n; i++)
+		if (i == 0 || glyphs[i] != glyphs[i - 1])
+			glyphs[kept_count++] = glyphs[i];
+	*count = kept_count;
+	return glyphs;
+}
+
+/* A Noto CJK SC subset, with the source face FreeType opened from the
+ * .ttc and the subset face from the subset's bytes. */
+typedef struct noto_subset {
+	arena *a;
+	unsigned char *cff, *out;
+	size_t size, out_size;
+	uint32_t *glyphs;
+	unsigned count;
+	cff_info source_info, subset_info;
+	FT_Library ft;
+	FT_Face source, subset;
+} noto_subset;
+
+static void
+noto_subset_make(noto_subset *t, const char *path)
+{
+	const char *why = NULL;
+
+	if (access(path, R_OK) != 0)
+		fail_msg("%s is missing: run scripts/install-deps.sh", path);
+	t->a = arena_create();
+	t->cff = load_cff(t->a, path, NOTO_SC, &t->size);
+	assert_int_equal(FT_Init_FreeType(&t->ft), 0);
+	assert_int_equal(FT_New_Face(t->ft, path, NOTO_SC, &t->source), 0);
+	t->glyphs = noto_glyphs(t->a, t->source, &t->count);
+	assert_true(t->count > 250);
+	if (!cff_subset_write(t->a, t->cff, t->size, t->glyphs, t->count, &t->out,
+	                      &t->out_size, &why))
+		fail_msg("%s refused: %s", path, why);
+	assert_true(cff_read(t->a, t->cff, t->size, &t->source_info, &why));
+	assert_true(cff_read(t->a, t->out, t->out_size, &t->subset_info, &why));
+	assert_int_equal(FT_New_Memory_Face(t->ft, t->out, (FT_Long)t->out_size, 0,
+	                                    &t->subset), 0);
+}
+
+static void
+noto_subset_done(noto_subset *t)
+{
+	FT_Done_FreeType(t->ft);
+	arena_destroy(t->a);
+}
+
+/* Source glyph g and subset glyph cid (FreeType indexes a bare CID-keyed
+ * CFF by CID) have the same advance and outline: contours, points and
+ * their tags. */
+static void
+assert_same_glyph(noto_subset *t, uint32_t g, unsigned cid)
+{
+	const FT_Int32 flags = FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING;
+	FT_Outline *o = &t->source->glyph->outline, *s = &t->subset->glyph->outline;
+	FT_Pos advance;
+	FT_Vector *points;
+	unsigned char *tags;
+	short *contours, n, c;
+
+	assert_int_equal(FT_Load_Glyph(t->source, g, flags), 0);
+	advance = t->source->glyph->metrics.horiAdvance;
+	n = o->n_points;
+	c = o->n_contours;
+	points = arena_calloc(t->a, (size_t)n + 1, sizeof(*points));
+	tags = arena_alloc(t->a, (size_t)n + 1);
+	contours = arena_calloc(t->a, (size_t)c + 1, sizeof(*contours));
+	memcpy(points, o->points, (size_t)n * sizeof(*points));
+	memcpy(tags, o->tags, (size_t)n);
+	memcpy(contours, o->contours, (size_t)c * sizeof(*contours));
+	assert_int_equal(FT_Load_Glyph(t->subset, cid, flags), 0);
+	assert_int_equal(t->subset->glyph->metrics.horiAdvance, advance);
+	assert_int_equal(s->n_points, n);
+	assert_int_equal(s->n_contours, c);
+	assert_memory_equal(s->points, points, (size_t)n * sizeof(*points));
+	assert_memory_equal(s->tags, tags, (size_t)n);
+	assert_memory_equal(s->contours, contours, (size_t)c * sizeof(*contours));
+}
+
+/* Every kept glyph loads from the subset with the source's advance and
+ * outline, point for point: inlining the subroutines and dropping the
+ * hints (their operands pushed in one subr, the operator in another, and
+ * the hintmasks sized by stems declared in subrs) kept every coordinate
+ * and width.  The subset keeps the CIDs, and the glyphs come from many
+ * Font DICTs, each with its own local subrs. */
+static void
+check_noto_subset(const char *path)
+{
+	noto_subset t;
+	size_t fdarray, end;
+	unsigned i, cid, font_dicts;
+
+	noto_subset_make(&t, path);
+	assert_true(t.subset_info.cid_keyed);
+	assert_string_equal(t.subset_info.registry, t.source_info.registry);
+	assert_string_equal(t.subset_info.ordering, t.source_info.ordering);
+	assert_int_equal(t.subset_info.glyph_count, t.count);
+	for (i = 0; i < t.count; i++) {
+		cid = t.source_info.cid_of_glyph[t.glyphs[i]];
+		assert_int_equal(t.subset_info.cid_of_glyph[i], cid);
+		assert_same_glyph(&t, t.glyphs[i], cid);
+	}
+	fdarray = top_dict_value(t.out, t.out_size, OP_FDARRAY, NULL);
+	assert_true(cff_index_find(t.out, t.out_size, fdarray, &font_dicts, &end));
+	assert_true(font_dicts >= 5);
+	noto_subset_done(&t);
+}
+
+static void
+test_noto_sans_outlines_kept(void **state)
+{
+	(void)state;
+	check_noto_subset(SANS);
+}
+
+static void
+test_noto_serif_bold_outlines_kept(void **state)
+{
+	(void)state;
+	check_noto_subset(SERIF_BOLD);
+}
+
+/* No subroutines are left: the Global Subr INDEX is empty and no Private
+ * DICT has Subrs. */
+static void
+test_noto_subset_has_no_subrs(void **state)
+{
+	noto_subset t;
+	size_t gsubrs, end, fdarray, from, to, p, n, private_end;
+	unsigned count, i, op, private_op;
+	long v[48], private_size = 0, private_offset = 0;
+
+	(void)state;
+	noto_subset_make(&t, SANS);
+	top_dict_value(t.out, t.out_size, OP_CHARSTRINGS, &gsubrs);
+	assert_true(cff_index_find(t.out, t.out_size, gsubrs, &count, &end));
+	assert_int_equal(count, 0);
+	fdarray = top_dict_value(t.out, t.out_size, OP_FDARRAY, NULL);
+	assert_true(cff_index_find(t.out, t.out_size, fdarray, &count, &end));
+	for (i = 0; i < count; i++) {
+		assert_true(cff_index_item(t.out, t.out_size, fdarray, i, &from, &to));
+		for (p = from; p < to;) {
+			assert_true(cff_dict_entry(t.out, to, &p, v, 48, &n, &op));
+			if (op == OP_PRIVATE) {
+				private_size = v[0];
+				private_offset = v[1];
+			}
+		}
+		private_end = (size_t)private_offset + (size_t)private_size;
+		assert_true(private_end <= t.out_size);
+		for (p = (size_t)private_offset; p < private_end;) {
+			assert_true(cff_dict_entry(t.out, private_end, &p, v, 48, &n,
+			                           &private_op));
+			assert_int_not_equal(private_op, OP_SUBRS);
+		}
+	}
+	noto_subset_done(&t);
+}
+
+/* The same glyphs give the same bytes. */
+static void
+test_noto_deterministic(void **state)
+{
+	noto_subset t;
+	unsigned char *again;
+	size_t again_size;
+	const char *why = NULL;
+
+	(void)state;
+	noto_subset_make(&t, SERIF_BOLD);
+	assert_true(cff_subset_write(t.a, t.cff, t.size, t.glyphs, t.count, &again,
+	                             &again_size, &why));
+	assert_int_equal(again_size, t.out_size);
+	assert_memory_equal(again, t.out, t.out_size);
+	noto_subset_done(&t);
+}
+
+/* ---- damaged subroutines ---------------------------------------------- */
+
+/* A copy of Noto Sans CJK SC to patch: the charstring of the glyph
+ * kept besides .notdef and global subrs long enough to be rewritten, and
+ * the bias of a call. */
+typedef struct patched_font {
+	arena *a;
+	const unsigned char *source;
+	unsigned char *cff;
+	size_t size;
+	uint32_t glyphs[2];              /* .notdef and the patched glyph */
+	size_t glyph_from, glyph_to;     /* the latter's charstring */
+	size_t gsubrs;                   /* the Global Subr INDEX */
+	unsigned gsubr_count, bias;
+	unsigned subr[12];               /* global subrs of 5 to 40 bytes */
+} patched_font;
+
+static void
+patched_font_make(patched_font *f)
+{
+	size_t from, to;
+	unsigned i, n = 0;
+
+	if (access(SANS, R_OK) != 0)
+		fail_msg("%s is missing: run scripts/install-deps.sh", SANS);
+	f->a = arena_create();
+	f->source = load_cff(f->a, SANS, NOTO_SC, &f->size);
+	f->cff = arena_alloc(f->a, f->size);
+	memcpy(f->cff, f->source, f->size);
+	f->glyphs[0] = f->glyphs[1] = 0;
+	do {
+		assert_true(cff_index_item(f->cff, f->size,
+		                           charstrings_offset(f->cff, f->size),
+		                           ++f->glyphs[1], &f->glyph_from,
+		                           &f->glyph_to));
+	} while (f->glyph_to - f->glyph_from < 8);
+	top_dict_value(f->cff, f->size, OP_CHARSTRINGS, &f->gsubrs);
+	assert_true(cff_index_find(f->cff, f->size, f->gsubrs, &f->gsubr_count,
+	                           &to));
+	/* Type 2's bias, by the number of subrs */
+	f->bias = f->gsubr_count < 1240 ? 107 : f->gsubr_count < 33900 ? 1131
+	        : 32768;
+	for (i = 0; i < f->gsubr_count && n < 12; i++) {
+		assert_true(cff_index_item(f->cff, f->size, f->gsubrs, i, &from, &to));
+		if (to - from >= 5 && to - from <= 40)
+			f->subr[n++] = i;
+	}
+	assert_int_equal(n, 12);
+}
+
+/* Writes bytes over the start of the patched glyph's charstring (or, if
+ * subr is not -1, of global subr f->subr[subr]), the rest as it was. */
+static void
+patch(patched_font *f, int subr, const unsigned char *bytes, size_t n)
+{
+	size_t from = f->glyph_from, to = f->glyph_to;
+
+	if (subr >= 0)
+		assert_true(cff_index_item(f->cff, f->size, f->gsubrs,
+		                           f->subr[subr], &from, &to));
+	assert_true(n <= to - from);
+	memcpy(f->cff + from, bytes, n);
+}
+
+/* Undoes every patch. */
+static void
+unpatch(patched_font *f)
+{
+	memcpy(f->cff, f->source, f->size);
+}
+
+/* The four bytes that call global subr f->subr[k]: its biased number as
+ * a 16-bit operand, then callgsubr. */
+static void
+call_bytes(const patched_font *f, unsigned k, unsigned char out[4])
+{
+	int operand = (int)f->subr[k] - (int)f->bias;
+
+	out[0] = 28;
+	out[1] = (unsigned char)((unsigned)operand >> 8);
+	out[2] = (unsigned char)operand;
+	out[3] = 29;
+}
+
+/* The patched glyph is refused with a reason naming what. */
+static void
+assert_refused(patched_font *f, const char *what)
+{
+	unsigned char *out = NULL;
+	size_t out_size;
+	const char *why = NULL;
+
+	assert_false(cff_subset_write(f->a, f->cff, f->size, f->glyphs, 2, &out,
+	                              &out_size, &why));
+	assert_non_null(why);
+	if (strstr(why, what) == NULL)
+		fail_msg("refused for \"%s\", not \"%s\"", why, what);
+}
+
+static void
+assert_accepted(patched_font *f)
+{
+	unsigned char *out = NULL;
+	size_t out_size;
+	const char *why = NULL;
+
+	if (!cff_subset_write(f->a, f->cff, f->size, f->glyphs, 2, &out,
+	                      &out_size, &why))
+		fail_msg("refused: %s", why);
+}
+
+/* Calls that go nowhere: a local or global subr number out of range, a
+ * call with no operand or a fractional one. */
+static void
+test_bad_subr_calls_refused(void **state)
+{
+	static const unsigned char local[] = { 28, 0x7F, 0xFF, 10, 14 };
+	static const unsigned char global[] = { 28, 0x80, 0x00, 29, 14 };
+	static const unsigned char bare[] = { 10, 14 };
+	static const unsigned char fraction[] = { 255, 0, 1, 0x80, 0, 29, 14 };
+	patched_font f;
+
+	(void)state;
+	patched_font_make(&f);
+	assert_accepted(&f);
+	patch(&f, -1, local, sizeof(local));
+	assert_refused(&f, "does not exist");
+	patch(&f, -1, global, sizeof(global));
+	assert_refused(&f, "does not exist");
+	patch(&f, -1, bare, sizeof(bare));
+	assert_refused(&f, "no operand");
+	patch(&f, -1, fraction, sizeof(fraction));
+	assert_refused(&f, "fractional");
+	arena_destroy(f.a);
+}
+
+/* A subr calling itself is refused at the eleventh nested call; a chain
+ * of ten nested calls is as deep as Type 2 allows, and accepted. */
+static void
+test_subr_nesting_limited(void **state)
+{
+	static const unsigned char ret[] = { 11 };
+	unsigned char call[5];
+	patched_font f;
+	unsigned k;
+
+	(void)state;
+	patched_font_make(&f);
+	call_bytes(&f, 0, call);
+	call[4] = 14;                           /* glyph: call subr 0, endchar */
+	patch(&f, -1, call, 5);
+	patch(&f, 0, call, 4);                  /* subr 0 calls itself */
+	assert_refused(&f, "nest");
+	for (k = 0; k < 9; k++) {               /* subr k calls k + 1 */
+		call_bytes(&f, k + 1, call);
+		call[4] = 11;
+		patch(&f, (int)k, call, 5);
+	}
+	patch(&f, 9, ret, 1);
+	assert_accepted(&f);                    /* ten calls deep */
+	call_bytes(&f, 10, call);
+	call[4] = 11;
+	patch(&f, 9, call, 5);
+	patch(&f, 10, ret, 1);
+	assert_refused(&f, "nest");             /* eleven */
+	unpatch(&f);
+	assert_accepted(&f);
+	arena_destroy(f.a);
+}
+
+/* Global subr 0 of f made of numbers (pushing 0) but for its last bytes,
+ * last; the glyph calls it, then ends. */
+static void
+patch_subr_tail(patched_font *f, const unsigned char *last, size_t n)
+{
+	unsigned char bytes[40], call[5];
+	size_t from, to;
+
+	call_bytes(f, 0, call);
+	call[4] = 14;
+	patch(f, -1, call, 5);
+	assert_true(cff_index_item(f->cff, f->size, f->gsubrs, f->subr[0], &from,
+	                           &to));
+	memset(bytes, 139, to - from - n);
+	memcpy(bytes + (to - from - n), last, n);
+	patch(f, 0, bytes, to - from);
+}
+
+/* A number cut off by the end of a subr, a hintmask whose mask does not
+ * fit in it, seac, a reserved operator, a return from the glyph itself
+ * and an arithmetic operator are refused. */
+static void
+test_damaged_charstrings_refused(void **state)
+{
+	static const unsigned char cut_number[] = { 28 };
+	static const unsigned char cut_mask[] = { 18, 19 };  /* hstemhm hintmask */
+	static const unsigned char seac[] = { 139, 139, 139, 139, 14 };
+	static const unsigned char reserved[] = { 9, 14 };
+	static const unsigned char ret[] = { 11 };
+	static const unsigned char add[] = { 139, 139, 12, 10, 14 };
+	patched_font f;
+
+	(void)state;
+	patched_font_make(&f);
+	patch_subr_tail(&f, cut_number, sizeof(cut_number));
+	assert_refused(&f, "past its end");
+	unpatch(&f);
+	patch_subr_tail(&f, cut_mask, sizeof(cut_mask));
+	assert_refused(&f, "past its end");
+	unpatch(&f);
+	patch(&f, -1, seac, sizeof(seac));
+	assert_refused(&f, "seac");
+	patch(&f, -1, reserved, sizeof(reserved));
+	assert_refused(&f, "reserved");
+	patch(&f, -1, ret, sizeof(ret));
+	assert_refused(&f, "returns");
+	patch(&f, -1, add, sizeof(add));
+	assert_refused(&f, "arithmetic");
+	arena_destroy(f.a);
+}
+
+/* Every truncation of a font with subrs is refused, never read past. */
+static void
+test_truncated_noto_refused(void **state)
+{
+	arena *a = arena_create();
+	size_t size, out_size, i, cuts[6];
+	unsigned char *cff, *out, *cut;
+	const char *why;
 
 	(void)state;
 	if (access(SANS, R_OK) != 0)
 		fail_msg("%s is missing: run scripts/install-deps.sh", SANS);
-	cff = load_cff(a, SANS, 2, &size);
-	assert_false(cff_subset_write(a, cff, size, kept, 3, &out, &out_size,
-	                              &why));
-	assert_non_null(why);
-	assert_non_null(strstr(why, "subroutines"));
+	cff = load_cff(a, SANS, NOTO_SC, &size);
+	cuts[0] = 100;
+	cuts[1] = 2000;                         /* in the Global Subr INDEX */
+	cuts[2] = 40000;                        /* in the charstrings */
+	cuts[3] = size / 2;
+	cuts[4] = size - 20000;                 /* in the local subrs */
+	cuts[5] = size - 1;
+	for (i = 0; i < 6; i++) {
+		cut = checked_memory(malloc(cuts[i]));
+		memcpy(cut, cff, cuts[i]);
+		why = NULL;
+		assert_false(cff_subset_write(a, cut, cuts[i], kept, KEPT_COUNT, &out,
+		                              &out_size, &why));
+		assert_non_null(why);
+		free(cut);
+	}
 	arena_destroy(a);
 }
 
@@ -303,7 +808,15 @@ main(void)
 		cmocka_unit_test(test_outlines_kept),
 		cmocka_unit_test(test_freetype_reads_subset),
 		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_font_with_subrs_refused),
+		cmocka_unit_test(test_fandol_bytes_unchanged),
+		cmocka_unit_test(test_noto_sans_outlines_kept),
+		cmocka_unit_test(test_noto_serif_bold_outlines_kept),
+		cmocka_unit_test(test_noto_subset_has_no_subrs),
+		cmocka_unit_test(test_noto_deterministic),
+		cmocka_unit_test(test_bad_subr_calls_refused),
+		cmocka_unit_test(test_subr_nesting_limited),
+		cmocka_unit_test(test_damaged_charstrings_refused),
+		cmocka_unit_test(test_truncated_noto_refused),
 		cmocka_unit_test(test_truncated_and_bad_glyphs_refused),
 	};
 
