@@ -5,8 +5,9 @@
  * cross-reference table, Flate, saving).  Fonts, content streams, the
  * outline, Info, XMP, /ID, the output intent and attached files are built
  * here, because libharu's own versions are wrong or missing for PDF/A and
- * for CJK text (spec/libharu.md): each font is subset with HarfBuzz and
- * embedded as a Type0 font, so characters above U+FFFF draw like any
+ * for CJK text (spec/libharu.md): each font is subset (by copying its
+ * kept glyphs, cff_subset.h and tt_subset.h; HarfBuzz for fonts those
+ * refuse) and embedded as a Type0 font, so characters above U+FFFF draw like any
  * other.  A TrueType subset becomes a CIDFontType2 whose CIDs are its
  * glyph ids; a CFF subset (Noto CJK, Fandol) becomes a CIDFontType0 with
  * its bare CFF table as FontFile3 /CIDFontType0C, and its CIDs are those
@@ -43,6 +44,7 @@
 #include "arena.h"
 #include "cff.h"
 #include "cff_subset.h"
+#include "tt_subset.h"
 #include "font_files.h"
 #include "utf8.h"
 #include "timing.h"
@@ -1097,14 +1099,69 @@ measure_font(hb_face_t *face, hb_font_t *font, font_metrics *m)
 	m->flags = 4 | (m->italic_angle != 0 ? 64 : 0);   /* Symbolic, Italic */
 }
 
-/* ---- subsetting with HarfBuzz ------------------------------------------ */
+/* ---- choosing the subset's glyphs -------------------------------------- */
 
-/* The subsetter's input: the characters drawn, layout and bitmap tables
- * dropped, no hinting (it only costs size in a PDF).  Of a CFF font only
- * the 'CFF ' table is embedded, so every other table is dropped too
- * (subsetting cmap, hmtx, name... for nothing took a tenth of a batch's
- * CPU time); the plan's glyph mappings come from the source font all
- * the same, and the CFF table comes out byte for byte as before. */
+/* The glyphs of a subset: glyph i of the subset is old[i] of the source,
+ * ascending with old[0] == 0 (.notdef), the order HarfBuzz keeps too. */
+typedef struct subset_glyphs {
+	uint32_t *old;
+	unsigned count;
+} subset_glyphs;
+
+/* The TrueType tables tt_subset reads, over the source face's blobs
+ * (held until release_truetype_tables). */
+typedef struct truetype_tables {
+	tt_source source;
+	hb_blob_t *blobs[9];
+} truetype_tables;
+
+static int
+compare_glyph_ids(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The source glyph of every drawn character (face_covers saw that each
+ * has one) and .notdef, ascending and unique. */
+static void
+collect_glyphs(writer *w, const embedded_font *f, hb_font_t *font,
+               subset_glyphs *g)
+{
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
+	unsigned n = 0, i, kept = 0;
+
+	g->old = arena_calloc(w->mem, hb_set_get_population(f->code_points) + 1,
+	                      sizeof(uint32_t));
+	g->old[n++] = 0;
+	while (hb_set_next(f->code_points, &cp))
+		if (hb_font_get_nominal_glyph(font, cp, &glyph))
+			g->old[n++] = glyph;
+	qsort(g->old, n, sizeof(uint32_t), compare_glyph_ids);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || g->old[i] != g->old[kept - 1])
+			g->old[kept++] = g->old[i];
+	g->count = kept;
+}
+
+/* The subset's id of a source glyph; UINT32_MAX when it is not kept. */
+static uint32_t
+new_glyph_of(const subset_glyphs *g, uint32_t old)
+{
+	const uint32_t *found = bsearch(&old, g->old, g->count, sizeof(uint32_t),
+	                                compare_glyph_ids);
+
+	return found != NULL ? (uint32_t)(found - g->old) : UINT32_MAX;
+}
+
+/* ---- subsetting --------------------------------------------------------- */
+
+/* HarfBuzz's input, for the fonts our own writers refuse: the characters
+ * drawn, layout and bitmap tables dropped, no hinting (it only costs size
+ * in a PDF).  Of a CFF font only the 'CFF ' table is embedded, so every
+ * other table is dropped too (subsetting cmap, hmtx, name... for nothing
+ * took a tenth of a batch's CPU time). */
 static hb_subset_input_t *
 subset_input(const embedded_font *f)
 {
@@ -1123,27 +1180,153 @@ subset_input(const embedded_font *f)
 		hb_set_invert(dropped);
 		hb_set_del(dropped, HB_TAG('C','F','F',' '));
 	}
-	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING |
+	                          HB_SUBSET_FLAGS_DESUBROUTINIZE);
 	return input;
+}
+
+/* Holds the face's tables that a TrueType subset is made of. */
+static void
+reference_truetype_tables(hb_face_t *face, truetype_tables *t)
+{
+	static const hb_tag_t tags[] = {
+		HB_TAG('h','e','a','d'), HB_TAG('h','h','e','a'),
+		HB_TAG('m','a','x','p'), HB_TAG('h','m','t','x'),
+		HB_TAG('l','o','c','a'), HB_TAG('g','l','y','f'),
+		HB_TAG('O','S','/','2'), HB_TAG('n','a','m','e'),
+		HB_TAG('p','o','s','t'),
+	};
+	tt_table *tables[] = {
+		&t->source.head, &t->source.hhea, &t->source.maxp,
+		&t->source.hmtx, &t->source.loca, &t->source.glyf,
+		&t->source.os2, &t->source.name, &t->source.post,
+	};
+	unsigned i, length;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		t->blobs[i] = hb_face_reference_table(face, tags[i]);
+		tables[i]->data = (const unsigned char *)
+		    hb_blob_get_data(t->blobs[i], &length);
+		tables[i]->size = length;
+	}
+}
+
+static void
+release_truetype_tables(truetype_tables *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(t->blobs) / sizeof(t->blobs[0]); i++)
+		hb_blob_destroy(t->blobs[i]);
+}
+
+/* A TrueType subset by tt_subset.h: the glyphs grow by the components of
+ * composite glyphs, and the subset's cmap maps the characters drawn. */
+static bool
+write_truetype_subset(writer *w, const embedded_font *f, hb_face_t *face,
+                      hb_font_t *font, subset_glyphs *g, unsigned char **out,
+                      size_t *out_size)
+{
+	size_t count = hb_set_get_population(f->code_points), n = 0;
+	tt_char *chars = arena_calloc(w->mem, count + 1, sizeof(tt_char));
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
+	truetype_tables tables;
+	const char *why;
+	bool ok;
+
+	while (hb_set_next(f->code_points, &cp))
+		if (hb_font_get_nominal_glyph(font, cp, &glyph))
+			chars[n++] = (tt_char){ cp, glyph };
+	reference_truetype_tables(face, &tables);
+	ok = tt_subset_closure(w->mem, &tables.source, g->old, g->count,
+	                       &g->old, &g->count, &why) &&
+	     tt_subset_write(w->mem, &tables.source, g->old, g->count, chars, n,
+	                     out, out_size, &why);
+	release_truetype_tables(&tables);
+	return ok;
+}
+
+/* The subset program written by our own writers, which copy the kept
+ * glyphs out of the source (cff_subset.h, tt_subset.h): HarfBuzz parses
+ * and re-serialises the whole font for the same result, which took the
+ * seed report 4 ms.  NULL for a font they refuse (a name-keyed CFF, a
+ * damaged table...), which HarfBuzz then subsets.  The bytes are the
+ * font's arena's, which outlives the blob (pack_program lets it go). */
+static hb_blob_t *
+write_own_subset(writer *w, const embedded_font *f, hb_face_t *face,
+                 hb_font_t *font, subset_glyphs *g)
+{
+	unsigned char *out = NULL;
+	size_t out_size = 0;
+	hb_blob_t *source;
+	const char *data, *why;
+	unsigned length;
+	bool ok;
+
+	if (f->program.kind == PROGRAM_TRUETYPE) {
+		ok = write_truetype_subset(w, f, face, font, g, &out, &out_size);
+	} else {
+		source = hb_face_reference_table(face, HB_TAG('C','F','F',' '));
+		data = hb_blob_get_data(source, &length);
+		ok = cff_subset_write(w->mem, (const unsigned char *)data, length,
+		                      g->old, g->count, &out, &out_size, &why);
+		hb_blob_destroy(source);
+	}
+	if (!ok || out_size == 0 || out_size >= 1u << 31)
+		return NULL;
+	return hb_blob_create((const char *)out, (unsigned)out_size,
+	                      HB_MEMORY_MODE_READONLY, NULL, NULL);
+}
+
+/* HarfBuzz's subset program; *g becomes the plan's glyphs.  NULL when
+ * HarfBuzz fails. */
+static hb_blob_t *
+write_harfbuzz_subset(writer *w, const embedded_font *f, hb_face_t *face,
+                      subset_glyphs *g)
+{
+	hb_subset_input_t *input = subset_input(f);
+	hb_subset_plan_t *plan;
+	const hb_map_t *to_old;
+	hb_face_t *subset;
+	hb_blob_t *program = NULL;
+	unsigned i;
+
+	plan = input != NULL ? hb_subset_plan_create_or_fail(face, input) : NULL;
+	hb_subset_input_destroy(input);
+	if (plan == NULL)
+		return NULL;
+	to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+	g->count = hb_map_get_population(to_old);
+	g->old = arena_calloc(w->mem, g->count + 1, sizeof(uint32_t));
+	for (i = 0; i < g->count; i++)
+		g->old[i] = hb_map_get(to_old, i);
+	subset = hb_subset_plan_execute_or_fail(plan);
+	if (subset != NULL)
+		program = f->program.kind == PROGRAM_CFF
+		    ? hb_face_reference_table(subset, HB_TAG('C','F','F',' '))
+		    : hb_face_reference_blob(subset);
+	hb_face_destroy(subset);
+	hb_subset_plan_destroy(plan);
+	return program;
 }
 
 /* Records each character's glyph in the subset (assign_cids turns it
  * into a CID) and, per glyph, the lowest character shown with it, for
  * the ToUnicode CMap. */
 static bool
-map_characters(writer *w, embedded_font *f, hb_subset_plan_t *plan)
+map_characters(writer *w, embedded_font *f, hb_font_t *font,
+               const subset_glyphs *g)
 {
-	const hb_map_t *to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
-	const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID, old;
+	uint32_t glyph;
 
 	f->cid_of = hb_map_create();
 	while (hb_set_next(f->code_points, &cp)) {
-		glyph = hb_map_get(to_new, hb_map_get(to_old, cp));
-		if (glyph == HB_MAP_VALUE_INVALID ||
-		    glyph >= f->program.glyph_count) {
-			writer_error(w, "PDF writer: HarfBuzz dropped the glyph of "
-			             "U+%04X from a font subset", (unsigned)cp);
+		glyph = hb_font_get_nominal_glyph(font, cp, &old)
+		    ? new_glyph_of(g, old) : UINT32_MAX;
+		if (glyph >= f->program.glyph_count) {
+			writer_error(w, "PDF writer: the glyph of U+%04X is missing "
+			             "from its font subset", (unsigned)cp);
 			return false;
 		}
 		hb_map_set(f->cid_of, cp, glyph);
@@ -1186,23 +1369,19 @@ most_common_width(writer *w, const font_program *p)
 	return best;
 }
 
-/* Widths of every glyph of the subset, from the source font's hmtx
- * through the plan's new-to-old map: floor(adv * 1000 / upem) as fonts.c. */
+/* Widths of every glyph of the subset, from the source font's hmtx:
+ * floor(adv * 1000 / upem) as fonts.c. */
 static void
 measure_widths(writer *w, font_program *p, hb_font_t *font,
-               hb_subset_plan_t *plan)
+               const subset_glyphs *g)
 {
-	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
 	unsigned upem = hb_face_get_upem(hb_font_get_face(font));
-	hb_position_t advance;
 	unsigned glyph;
 
 	p->widths = arena_calloc(w->mem, p->glyph_count, sizeof(int));
-	for (glyph = 0; glyph < p->glyph_count; glyph++) {
-		advance = hb_font_get_glyph_h_advance(font,
-		                                      hb_map_get(to_old, glyph));
-		p->widths[glyph] = per_mille(advance, upem);
-	}
+	for (glyph = 0; glyph < p->glyph_count; glyph++)
+		p->widths[glyph] = per_mille(
+		    hb_font_get_glyph_h_advance(font, g->old[glyph]), upem);
 }
 
 /* The name after the subset tag: the PostScript name (name ID 6) kept to
@@ -1228,9 +1407,8 @@ postscript_name(hb_face_t *face, size_t index, char *out, size_t size)
  * and the glyphs kept, so equal subsets get equal names and runs agree. */
 static void
 name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
-            hb_subset_plan_t *plan)
+            const subset_glyphs *g)
 {
-	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
 	char name[64] = { 0 };
 	uint32_t *glyphs = arena_calloc(w->mem, p->glyph_count + 16,
 	                                sizeof(uint32_t));
@@ -1239,8 +1417,7 @@ name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
 
 	postscript_name(face, index, name, sizeof(name));
 	memcpy(glyphs, name, sizeof(name));
-	for (i = 0; i < p->glyph_count; i++)
-		glyphs[16 + i] = hb_map_get(to_old, i);
+	memcpy(glyphs + 16, g->old, p->glyph_count * sizeof(uint32_t));
 	md5_digest(glyphs, (p->glyph_count + 16) * sizeof(uint32_t), digest);
 	for (i = 0; i < 6; i++)
 		p->base_font[i] = (char)('A' + digest[i] % 26);
@@ -1249,7 +1426,7 @@ name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
 
 /* Reads the CIDs of a CFF subset from its charset, with its ROS for the
  * CIDSystemInfo; false (after an error) when the program disagrees with
- * the plan, which would draw the wrong glyphs. */
+ * the glyph list, which would draw the wrong glyphs. */
 static bool
 read_cff_cids(writer *w, font_program *p)
 {
@@ -1263,7 +1440,7 @@ read_cff_cids(writer *w, font_program *p)
 		writer_error(w, "PDF writer: the CFF subset of %s cannot be "
 		             "embedded: %s", p->base_font,
 		             info.glyph_count != p->glyph_count && info.glyph_count
-		             ? "its glyph count differs from the plan's" : why);
+		             ? "its glyph count differs from the glyph list's" : why);
 		return false;
 	}
 	for (g = 0; g < p->glyph_count; g++)
@@ -1310,78 +1487,29 @@ assign_cids(writer *w, embedded_font *f)
 	return hb_map_allocation_successful(f->cid_of);
 }
 
-/* The CFF subset written by copying (cff_subset.h) for a CID-keyed CFF
- * without subroutines such as Fandol's: HarfBuzz re-serialises the whole
- * font for it, which took the seed report 1.2 ms.  NULL for any other
- * font (or when the writer refuses), which HarfBuzz then subsets.  The
- * bytes are the font's arena's, which outlives the blob (pack_program
- * and release_writer let it go). */
-static hb_blob_t *
-copy_cff_subset(writer *w, hb_face_t *face, const font_program *p,
-                hb_subset_plan_t *plan)
-{
-	const hb_map_t *to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
-	hb_blob_t *source;
-	uint32_t *old_glyphs;
-	unsigned char *out = NULL;
-	const char *data, *why;
-	unsigned length, g;
-	size_t out_size = 0;
-	bool ok;
-
-	if (p->kind != PROGRAM_CFF)
-		return NULL;
-	old_glyphs = arena_calloc(w->mem, p->glyph_count, sizeof(uint32_t));
-	for (g = 0; g < p->glyph_count; g++)
-		old_glyphs[g] = hb_map_get(to_old, g);
-	source = hb_face_reference_table(face, HB_TAG('C','F','F',' '));
-	data = hb_blob_get_data(source, &length);
-	ok = cff_subset_write(w->mem, (const unsigned char *)data, length,
-	                      old_glyphs, p->glyph_count, &out, &out_size, &why);
-	hb_blob_destroy(source);
-	if (!ok || out_size >= 1u << 31)
-		return NULL;
-	return hb_blob_create((const char *)out, (unsigned)out_size,
-	                      HB_MEMORY_MODE_READONLY, NULL, NULL);
-}
-
-/* Plans the subset, takes every mapping and measure it needs, then
- * builds the program itself.  The plan numbers glyphs by old glyph id. */
+/* Chooses the glyphs, writes the program (our writers first, HarfBuzz
+ * for what they refuse), then takes every mapping and measure the PDF's
+ * dictionaries need from the glyph list the program was written with. */
 static bool
 subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
 {
 	embedded_font *f = &w->fonts[index];
-	hb_subset_input_t *input = subset_input(f);
-	hb_subset_plan_t *plan;
-	hb_face_t *subset = NULL;
-	bool ok;
+	font_program *p = &f->program;
+	subset_glyphs g;
 
-	plan = input != NULL ? hb_subset_plan_create_or_fail(face, input) : NULL;
-	hb_subset_input_destroy(input);
-	if (plan == NULL)
+	collect_glyphs(w, f, font, &g);
+	p->data = write_own_subset(w, f, face, font, &g);
+	if (p->data == NULL)
+		p->data = write_harfbuzz_subset(w, f, face, &g);
+	if (p->data == NULL || hb_blob_get_length(p->data) == 0 || g.count == 0)
 		return false;
-	f->program.glyph_count =
-	    hb_map_get_population(hb_subset_plan_new_to_old_glyph_mapping(plan));
-	f->program.unicode_of_glyph = arena_calloc(w->mem,
-	                                           f->program.glyph_count,
-	                                           sizeof(uint32_t));
-	ok = f->program.glyph_count > 0 && map_characters(w, f, plan);
-	if (ok) {
-		measure_widths(w, &f->program, font, plan);
-		name_subset(w, face, index, &f->program, plan);
-		f->program.data = copy_cff_subset(w, face, &f->program, plan);
-		if (f->program.data == NULL)
-			subset = hb_subset_plan_execute_or_fail(plan);
-		ok = f->program.data != NULL || subset != NULL;
-	}
-	if (ok && f->program.data == NULL)
-		f->program.data = f->program.kind == PROGRAM_CFF
-		    ? hb_face_reference_table(subset, HB_TAG('C','F','F',' '))
-		    : hb_face_reference_blob(subset);
-	hb_face_destroy(subset);
-	hb_subset_plan_destroy(plan);
-	return ok && hb_blob_get_length(f->program.data) > 0 &&
-	       assign_cids(w, f);
+	p->glyph_count = g.count;
+	p->unicode_of_glyph = arena_calloc(w->mem, g.count, sizeof(uint32_t));
+	if (!map_characters(w, f, font, &g))
+		return false;
+	measure_widths(w, p, font, &g);
+	name_subset(w, face, index, p, &g);
+	return assign_cids(w, f);
 }
 
 /* Compresses the subset program for its font file stream (here, so that
@@ -1440,7 +1568,7 @@ prepare_font(writer *w, size_t index)
 	font = hb_font_create(f->face);
 	ok = face_covers(w, font, f, source);
 	if (ok && !subset_font(w, index, f->face, font)) {
-		writer_error(w, "HarfBuzz could not subset font %s (face %d)",
+		writer_error(w, "could not subset font %s (face %d)",
 		             source->path, source->face_index);
 		ok = false;
 	}
