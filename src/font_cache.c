@@ -63,10 +63,10 @@ struct font_cache {
 /* Where, and the stamp                                               */
 /* ------------------------------------------------------------------ */
 
-/* cache_base:
+/* font_cache_base:
  * $XDG_CACHE_HOME, else ~/.cache (the XDG default); NULL without either. */
-static const char *
-cache_base(arena *a)
+const char *
+font_cache_base(arena *a)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -78,10 +78,10 @@ cache_base(arena *a)
 	return NULL;
 }
 
-/* caching_disabled:
+/* font_caching_disabled:
  * GKREPORT_NO_FONT_CACHE set to anything but "" or "0". */
-static bool
-caching_disabled(void)
+bool
+font_caching_disabled(void)
 {
 	const char *off = getenv("GKREPORT_NO_FONT_CACHE");
 
@@ -318,11 +318,11 @@ font_cache_load(arena *a)
 	char *data, *body;
 	size_t size = 0;
 
-	if (caching_disabled())
+	if (font_caching_disabled())
 		return NULL;
 	cache = arena_calloc(a, 1, sizeof(*cache));
 	cache->arena = a;
-	base = cache_base(a);
+	base = font_cache_base(a);
 	if (base == NULL)
 		return cache;
 	cache->path = arena_printf(a, "%s/%s", base, CACHE_FILE);

@@ -10,7 +10,11 @@
  *
  * A set records each file and face index once (an open_face) and opens
  * it when a role first needs it: the first face of every role at once,
- * the rest of a chain on the first character looked up in it.
+ * the rest of a chain on the first character looked up in it.  Opening
+ * maps the face's summary (face_summary.h) when a valid one exists, and
+ * FreeType then opens the face only for an ink box the summary lacks;
+ * otherwise FreeType opens it, and a usable face is summarised for the
+ * next run.  Either way every answer below is the same.
  */
 #include "fonts.h"
 
@@ -29,6 +33,7 @@
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
 
+#include "face_summary.h"
 #include "font_cache.h"
 #include "font_files.h"
 #include "yaml_tree.h"
@@ -49,7 +54,11 @@ typedef struct open_face {
 	const char *path;
 	int index;
 	bool tried;                 /* opening was attempted */
-	FT_Face ft;                 /* NULL until opened, or when unusable */
+	bool usable;                /* opened, from its summary or by FreeType */
+	face_summary *summary;      /* NULL: FreeType answers everything */
+	FT_Library lib;             /* the set's, to open ft after a summary */
+	bool ft_tried;              /* FreeType was asked to open the face */
+	FT_Face ft;                 /* NULL until FreeType opened it, or when unusable */
 	font_file *bytes;           /* the file's mapping ft reads */
 	font_outline outline;
 	const char *why;            /* why it cannot be used */
@@ -62,6 +71,7 @@ typedef struct face_slot {
 	open_face *file;
 	const char *label;          /* the roles.yaml entry that named it */
 	const char *wanted;         /* first official entry, for the warning */
+	bool synced;                /* face holds what opening file learnt */
 } face_slot;
 
 /* A role's faces, in the order a character looks for its glyph. */
@@ -73,6 +83,8 @@ typedef struct role_chain {
 struct font_set {
 	arena *arena;
 	FT_Library ft;
+	uint32_t ft_version;        /* FreeType's, stamped on summaries */
+	const char *summary_dir;    /* NULL: no summaries (face_summary.h) */
 	FcConfig *fc;               /* created on the first family lookup
 	                               the cache cannot answer */
 	struct timespec fc_loaded_at;   /* when (CLOCK_REALTIME) */
@@ -179,6 +191,98 @@ classify_face(FT_Face face)
 	return OUTLINE_OTHER;
 }
 
+/* What the measuring below computes is what a face's summary keeps
+ * (face_summary.h): changing it must change SUMMARY_VERSION in
+ * face_summary.c, or old summaries would keep the old answers. */
+
+/* to_milli_floor:
+ * units * 1000 / upem rounded towards minus infinity, as /W truncates. */
+static int
+to_milli_floor(long units, int upem)
+{
+	long n = units * 1000;
+	long q = n / upem;
+
+	return (int)(n % upem != 0 && n < 0 ? q - 1 : q);
+}
+
+/* to_milli_ceil:
+ * units * 1000 / upem rounded towards plus infinity (ink box maxima). */
+static int
+to_milli_ceil(long units, int upem)
+{
+	return -to_milli_floor(-units, upem);
+}
+
+/* ft_advance:
+ * floor(advance * 1000 / upem) of glyph gid from unscaled, unhinted
+ * hmtx data; -1 when FreeType cannot tell. */
+static int
+ft_advance(FT_Face ft, FT_UInt gid)
+{
+	FT_Fixed advance = 0;
+
+	if (FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &advance) != 0)
+		return -1;
+	return to_milli_floor((long)advance, ft->units_per_EM);
+}
+
+/* ft_ink_box:
+ * The unscaled bbox of glyph gid, widened outwards to whole thousandths:
+ * x_min, y_min, x_max, y_max in box.  False when it cannot be loaded. */
+static bool
+ft_ink_box(FT_Face ft, FT_UInt gid, int box[4])
+{
+	const FT_Glyph_Metrics *m;
+	int upem = ft->units_per_EM;
+
+	if (FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE) != 0)
+		return false;
+	m = &ft->glyph->metrics;
+	box[0] = to_milli_floor(m->horiBearingX, upem);
+	box[1] = to_milli_floor(m->horiBearingY - m->height, upem);
+	box[2] = to_milli_ceil(m->horiBearingX + m->width, upem);
+	box[3] = to_milli_ceil(m->horiBearingY, upem);
+	return true;
+}
+
+/* typo_metrics:
+ * The OS/2 typo ascender/descender if present and non-zero. */
+static const TT_OS2 *
+typo_metrics(FT_Face ft)
+{
+	const TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+
+	if (os2 == NULL || os2->version == 0xFFFFu)
+		return NULL;
+	if (os2->sTypoAscender == 0 && os2->sTypoDescender == 0)
+		return NULL;
+	return os2;
+}
+
+/* ft_ascender:
+ * OS/2 sTypoAscender, else hhea (FreeType's face->ascender), in
+ * thousandths rounded up. */
+static int
+ft_ascender(FT_Face ft)
+{
+	const TT_OS2 *os2 = typo_metrics(ft);
+	long units = os2 != NULL ? os2->sTypoAscender : ft->ascender;
+
+	return to_milli_ceil(units, ft->units_per_EM);
+}
+
+/* ft_descender:
+ * OS/2 sTypoDescender, else hhea, rounded down. */
+static int
+ft_descender(FT_Face ft)
+{
+	const TT_OS2 *os2 = typo_metrics(ft);
+	long units = os2 != NULL ? os2->sTypoDescender : ft->descender;
+
+	return to_milli_floor(units, ft->units_per_EM);
+}
+
 /* new_memory_face:
  * FT_New_Memory_Face over a mapped file, failing as FT_New_Face fails
  * for the file itself.  When no driver takes a file, FT_New_Face also
@@ -275,6 +379,7 @@ set_create(diag_sink *diag)
 {
 	arena *a = arena_create();
 	font_set *set = arena_alloc(a, sizeof(*set));
+	FT_Int major = 0, minor = 0, patch = 0;
 
 	set->arena = a;
 	if (FT_Init_FreeType(&set->ft) != 0) {
@@ -282,12 +387,17 @@ set_create(diag_sink *diag)
 		arena_destroy(a);
 		return NULL;
 	}
+	FT_Library_Version(set->ft, &major, &minor, &patch);
+	set->ft_version = (uint32_t)major << 16 | (uint32_t)minor << 8 |
+	                  (uint32_t)patch;
+	set->summary_dir = face_summary_dir(a);
 	return set;
 }
 
 /* font_set_free:
  * Closes every face, the FreeType library and the fontconfig config,
- * then lets go of the files the faces read. */
+ * then lets go of the files the faces read (the arena unmaps the
+ * summaries). */
 void
 font_set_free(font_set *set)
 {
@@ -354,21 +464,96 @@ set_file(font_set *set, const char *path, int index)
 	return f;
 }
 
-/* file_open:
- * Opens a recorded face the first time it is needed; false (f->why says
- * why) when it cannot be used.  Later calls only report the outcome. */
-static bool
-file_open(FT_Library lib, arena *a, open_face *f)
+/* file_facts:
+ * What opening the face learnt about it as a whole, from its summary or
+ * its FT_Face; the names are "" when FreeType has none. */
+static face_facts
+file_facts(const open_face *f)
 {
-	if (!f->tried) {
-		f->tried = true;
-		f->ft = usable_face(lib, f->path, f->index, &f->outline,
-		                    &f->bytes, &f->why);
-		if (f->ft != NULL)
-			f->cache = arena_calloc(a, ADVANCE_CACHE_SIZE,
-			                        sizeof(*f->cache));
+	FT_Face ft = f->ft;
+
+	if (f->summary != NULL)
+		return *face_summary_facts(f->summary);
+	return (face_facts) {
+		.outline = f->outline,
+		.units_per_em = ft->units_per_EM,
+		.ascender = ft_ascender(ft),
+		.descender = ft_descender(ft),
+		.family = ft->family_name != NULL ? ft->family_name : "",
+		.style = ft->style_name != NULL ? ft->style_name : "",
+	};
+}
+
+/* summarise:
+ * Writes the summary of a face FreeType just opened, whose file was
+ * font before: every code point its Unicode map has, in increasing
+ * order, with glyph and advance, and the ink boxes kept (3 ms for Noto
+ * Serif CJK's 44746 code points, once); nothing is measured when the
+ * summary could not be saved. */
+static void
+summarise(const font_set *set, open_face *f, const struct stat *font)
+{
+	face_summary_writer *w = face_summary_begin(set->summary_dir, f->path,
+	                                            f->index, font,
+	                                            set->ft_version);
+	face_facts facts;
+	FT_ULong cp;
+	FT_UInt gid;
+
+	if (w == NULL)
+		return;
+	for (cp = FT_Get_First_Char(f->ft, &gid); gid != 0 && cp <= MAX_CODE_POINT;
+	     cp = FT_Get_Next_Char(f->ft, cp, &gid)) {
+		face_summary_add_char(w, (uint32_t)cp, gid, ft_advance(f->ft, gid));
+		if (face_summary_keeps_ink((uint32_t)cp)) {
+			int box[4] = { 0 };
+			bool found = ft_ink_box(f->ft, gid, box);
+
+			face_summary_add_ink(w, (uint32_t)cp, found, box);
+		}
 	}
-	return f->ft != NULL;
+	facts = file_facts(f);
+	face_summary_commit(w, &facts);
+}
+
+/* open_with_freetype:
+ * Opens the face as usable_face does; a usable one is summarised for
+ * the next run. */
+static void
+open_with_freetype(const font_set *set, open_face *f)
+{
+	struct stat font;
+	bool stated = set->summary_dir != NULL && stat(f->path, &font) == 0;
+
+	f->ft_tried = true;
+	f->ft = usable_face(set->ft, f->path, f->index, &f->outline, &f->bytes,
+	                    &f->why);
+	if (f->ft != NULL && stated)
+		summarise(set, f, &font);
+}
+
+/* file_open:
+ * Opens a recorded face the first time it is needed, from its summary
+ * when one holds; false (f->why says why) when it cannot be used.  Later
+ * calls only report the outcome. */
+static bool
+file_open(const font_set *set, open_face *f)
+{
+	if (f->tried)
+		return f->usable;
+	f->tried = true;
+	f->lib = set->ft;
+	f->summary = face_summary_load(set->arena, set->summary_dir, f->path,
+	                               f->index, set->ft_version);
+	if (f->summary != NULL)
+		f->outline = face_summary_facts(f->summary)->outline;
+	else
+		open_with_freetype(set, f);
+	f->usable = f->summary != NULL || f->ft != NULL;
+	if (f->usable)
+		f->cache = arena_calloc(set->arena, ADVANCE_CACHE_SIZE,
+		                        sizeof(*f->cache));
+	return f->usable;
 }
 
 /* new_slot:
@@ -392,23 +577,25 @@ new_slot(arena *a, open_face *file, const char *family, const char *style,
 }
 
 /* slot_sync:
- * Copies what opening the file learnt (the FT_Face, units per em, names
- * not known before) into the role's view of it. */
+ * Copies what opening the file learnt (the FT_Face if FreeType opened
+ * it, units per em, names not known before) into the role's view of it. */
 static void
 slot_sync(arena *a, face_slot *slot)
 {
-	FT_Face ft = slot->file->ft;
 	font_face *f = &slot->face;
+	face_facts facts;
 
-	if (ft == NULL || f->ft_face != NULL)
+	if (!slot->file->usable || slot->synced)
 		return;
-	f->ft_face = ft;
+	slot->synced = true;
+	facts = file_facts(slot->file);
+	f->ft_face = slot->file->ft;
 	f->outline = slot->file->outline;
-	f->units_per_em = ft->units_per_EM;
+	f->units_per_em = facts.units_per_em;
 	if (f->family == NULL)
-		f->family = arena_strdup(a, ft->family_name ? ft->family_name : "");
+		f->family = arena_strdup(a, facts.family);
 	if (f->style == NULL)
-		f->style = arena_strdup(a, ft->style_name ? ft->style_name : "");
+		f->style = arena_strdup(a, facts.style);
 }
 
 /* chain_add:
@@ -448,7 +635,7 @@ font_set_open_file(const char *path, int face_index, diag_sink *diag)
 	if (set == NULL)
 		return NULL;
 	file = set_file(set, path, face_index);
-	if (!file_open(set->ft, set->arena, file)) {
+	if (!file_open(set, file)) {
 		diag_error(diag, source_pos_file(path),
 		           "cannot use face %d as a font: %s", face_index,
 		           file->why);
@@ -501,7 +688,7 @@ font_set_chain_face(const font_set *set, size_t role, size_t k)
 	if (role >= set->count || k >= set->roles[role].count)
 		return NULL;
 	slot = set->roles[role].slots[k];
-	if (!file_open(set->ft, set->arena, slot->file))
+	if (!file_open(set, slot->file))
 		return NULL;
 	slot_sync(set->arena, slot);
 	return &slot->face;
@@ -560,14 +747,15 @@ font_set_face_for_char(const font_set *set, size_t role, uint32_t cp,
 }
 
 /* font_set_open_count:
- * Faces opened so far, each file and index counted once. */
+ * Faces opened so far (from their summaries or by FreeType), each file
+ * and index counted once. */
 size_t
 font_set_open_count(const font_set *set)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < set->file_count; i++)
-		if (set->files[i]->ft != NULL)
+		if (set->files[i]->usable)
 			n++;
 	return n;
 }
@@ -576,64 +764,44 @@ font_set_open_count(const font_set *set)
 /* Metrics                                                            */
 /* ------------------------------------------------------------------ */
 
-/* to_milli_floor:
- * units * 1000 / upem rounded towards minus infinity, as /W truncates. */
-static int
-to_milli_floor(long units, int upem)
+/* slot_file:
+ * The open face behind a role's face (a font_face is a face_slot's
+ * first member). */
+static open_face *
+slot_file(const font_face *face)
 {
-	long n = units * 1000;
-	long q = n / upem;
-
-	return (int)(n % upem != 0 && n < 0 ? q - 1 : q);
-}
-
-/* to_milli_ceil:
- * units * 1000 / upem rounded towards plus infinity (ink box maxima). */
-static int
-to_milli_ceil(long units, int upem)
-{
-	return -to_milli_floor(-units, upem);
-}
-
-/* glyph_of:
- * The glyph index of cp, 0 when the face lacks it. */
-static FT_UInt
-glyph_of(const font_face *face, uint32_t cp)
-{
-	return FT_Get_Char_Index((FT_Face)face->ft_face, cp);
+	return ((const face_slot *)face)->file;
 }
 
 /* measure_advance:
- * floor(advance * 1000 / upem) from unscaled, unhinted hmtx data. */
+ * font_advance's answer, from the summary or FreeType. */
 static int
-measure_advance(const font_face *face, uint32_t cp)
+measure_advance(const open_face *f, uint32_t cp)
 {
-	FT_Face ft = face->ft_face;
-	FT_UInt gid = glyph_of(face, cp);
-	FT_Fixed advance = 0;
+	FT_UInt gid;
 
-	if (gid == 0)
-		return -1;
-	if (FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &advance) != 0)
-		return -1;
-	return to_milli_floor((long)advance, face->units_per_em);
+	if (f->summary != NULL)
+		return face_summary_advance(f->summary, cp);
+	gid = FT_Get_Char_Index(f->ft, cp);
+	return gid != 0 ? ft_advance(f->ft, gid) : -1;
 }
 
 /* font_advance:
  * Cached advance (direct-mapped, keyed by cp + 1), one cache per opened
- * face shared by the roles using it.  The cache is the only state it
- * writes: a face is owned by one set, and a set by one thread. */
+ * face shared by the roles using it: a hit costs less than the
+ * summary's binary search.  The cache is the only state it writes: a
+ * face is owned by one set, and a set by one thread. */
 int
 font_advance(const font_face *face, uint32_t cp)
 {
-	face_slot *slot = (face_slot *)(uintptr_t)face;
+	const open_face *f = slot_file(face);
 	advance_slot *entry;
 
 	if (cp > MAX_CODE_POINT)
 		return -1;
-	entry = &slot->file->cache[(cp * 2654435761u) >> (32 - ADVANCE_CACHE_BITS)];
+	entry = &f->cache[(cp * 2654435761u) >> (32 - ADVANCE_CACHE_BITS)];
 	if (entry->key != cp + 1) {
-		entry->advance = measure_advance(face, cp);
+		entry->advance = measure_advance(f, cp);
 		entry->key = cp + 1;
 	}
 	return entry->advance;
@@ -644,55 +812,70 @@ font_advance(const font_face *face, uint32_t cp)
 bool
 font_has_char(const font_face *face, uint32_t cp)
 {
-	return cp <= MAX_CODE_POINT && glyph_of(face, cp) != 0;
+	const open_face *f = slot_file(face);
+
+	if (cp > MAX_CODE_POINT)
+		return false;
+	return f->summary != NULL ? face_summary_has_char(f->summary, cp)
+	                          : FT_Get_Char_Index(f->ft, cp) != 0;
+}
+
+/* file_ft:
+ * The FT_Face, opened now for a face so far answered from its summary
+ * (once: a failure, the file having gone since, stays); NULL if it
+ * cannot be. */
+static FT_Face
+file_ft(open_face *f)
+{
+	font_outline outline;
+	const char *why;
+
+	if (!f->ft_tried) {
+		f->ft_tried = true;
+		f->ft = usable_face(f->lib, f->path, f->index, &outline,
+		                    &f->bytes, &why);
+	}
+	return f->ft;
 }
 
 /* font_ink_box:
- * The unscaled glyph bbox, widened outwards to whole thousandths. */
+ * From the summary when it keeps cp's answer, else from FreeType. */
 bool
 font_ink_box(const font_face *face, uint32_t cp, int *x_min, int *y_min,
              int *x_max, int *y_max)
 {
-	FT_Face ft = face->ft_face;
-	FT_UInt gid = cp <= MAX_CODE_POINT ? glyph_of(face, cp) : 0;
-	const FT_Glyph_Metrics *m;
-	int upem = face->units_per_em;
+	open_face *f = slot_file(face);
+	face_ink known = FACE_INK_UNKNOWN;
+	int box[4];
+	FT_Face ft;
+	FT_UInt gid;
 
-	if (gid == 0 || FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE) != 0)
+	if (cp > MAX_CODE_POINT)
 		return false;
-	m = &ft->glyph->metrics;
-	*x_min = to_milli_floor(m->horiBearingX, upem);
-	*y_max = to_milli_ceil(m->horiBearingY, upem);
-	*x_max = to_milli_ceil(m->horiBearingX + m->width, upem);
-	*y_min = to_milli_floor(m->horiBearingY - m->height, upem);
+	if (f->summary != NULL)
+		known = face_summary_ink_box(f->summary, cp, box);
+	if (known == FACE_INK_NONE)
+		return false;
+	if (known == FACE_INK_UNKNOWN &&
+	    ((ft = file_ft(f)) == NULL || (gid = FT_Get_Char_Index(ft, cp)) == 0 ||
+	     !ft_ink_box(ft, gid, box)))
+		return false;
+	*x_min = box[0];
+	*y_min = box[1];
+	*x_max = box[2];
+	*y_max = box[3];
 	return true;
 }
 
-/* typo_metrics:
- * The OS/2 typo ascender/descender if present and non-zero. */
-static const TT_OS2 *
-typo_metrics(const font_face *face)
-{
-	const TT_OS2 *os2 = FT_Get_Sfnt_Table((FT_Face)face->ft_face,
-	                                      FT_SFNT_OS2);
-
-	if (os2 == NULL || os2->version == 0xFFFFu)
-		return NULL;
-	if (os2->sTypoAscender == 0 && os2->sTypoDescender == 0)
-		return NULL;
-	return os2;
-}
-
 /* font_ascender:
- * OS/2 sTypoAscender, else hhea (FreeType's face->ascender). */
+ * OS/2 sTypoAscender, else hhea (ft_ascender). */
 int
 font_ascender(const font_face *face)
 {
-	const TT_OS2 *os2 = typo_metrics(face);
-	FT_Face ft = face->ft_face;
-	long units = os2 != NULL ? os2->sTypoAscender : ft->ascender;
+	const open_face *f = slot_file(face);
 
-	return to_milli_ceil(units, face->units_per_em);
+	return f->summary != NULL ? face_summary_facts(f->summary)->ascender
+	                          : ft_ascender(f->ft);
 }
 
 /* font_descender:
@@ -700,11 +883,10 @@ font_ascender(const font_face *face)
 int
 font_descender(const font_face *face)
 {
-	const TT_OS2 *os2 = typo_metrics(face);
-	FT_Face ft = face->ft_face;
-	long units = os2 != NULL ? os2->sTypoDescender : ft->descender;
+	const open_face *f = slot_file(face);
 
-	return to_milli_floor(units, face->units_per_em);
+	return f->summary != NULL ? face_summary_facts(f->summary)->descender
+	                          : ft_descender(f->ft);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1151,7 +1333,7 @@ try_file(font_set *set, const role_def *role, const role_entry *e,
 	if (stat(path, &st) != 0)
 		return NULL;
 	file = set_file(set, path, index);
-	if (!file_open(set->ft, set->arena, file)) {
+	if (!file_open(set, file)) {
 		diag_note(diag, e->node->pos, "role %s: skipping '%s' (%s): %s",
 		          role->name, label, path, file->why);
 		*skipped = true;
@@ -1404,7 +1586,7 @@ print_later_face(const face_slot *slot, size_t k, FILE *out)
 	if (f->style != NULL)
 		fprintf(out, " (%s)", f->style);
 	fprintf(out, "\n    file: %s, face %d, ", f->path, f->face_index);
-	if (file->tried && file->ft == NULL)
+	if (file->tried && !file->usable)
 		fprintf(out, "unusable: %s\n", file->why);
 	else
 		fprintf(out, "%s\n", font_outline_name(f->outline));

@@ -53,7 +53,8 @@ typedef struct font_face {
 	int units_per_em;            /* 0 until the face is opened */
 	void *ft_face;               /* FT_Face, owned by the font_set and
 	                                shared by roles naming the same face;
-	                                NULL until opened */
+	                                NULL until opened, and when answered
+	                                from its summary (face_summary.h) */
 } font_face;
 
 typedef struct font_set font_set;

@@ -124,25 +124,58 @@ for s in "$root"/samples/*.yaml; do
 	fi
 done
 
-# --- the font cache: a hit, a damaged file and no cache give the same PDF --
-# (unit tests cover what invalidates it; see font_cache.h)
+# --- the font cache and face summaries: no cache, cold, warm and damaged ----
+# caches give the same PDFs and the same messages (unit tests cover what
+# invalidates them; see font_cache.h and face_summary.h); extension-b.yaml
+# adds fallback faces opened on first use, and a note
 cache_home=$fonts_tmp/cache-home
+faces=$cache_home/gkreport/faces
 cache_run() {	# $1: output name; the rest: extra environment
 	out=$1; shift
 	env XDG_CACHE_HOME="$cache_home" "$@" "$gk" render "$sample" \
 		-o "$fonts_tmp/$out.pdf" 2>"$fonts_tmp/$out.err"
+	env XDG_CACHE_HOME="$cache_home" "$@" "$gk" render \
+		"$root/samples/extension-b.yaml" -o "$fonts_tmp/$out-extb.pdf" \
+		2>>"$fonts_tmp/$out.err"
 }
-rm -rf "$cache_home"
+# damage_summary FILE N: the Nth way of spoiling a summary (cut short, one
+# byte changed in the middle or the last, replaced by text, emptied)
+damage_summary() {
+	size=$(wc -c <"$1")
+	case $(($2 % 5)) in
+	0) truncate -s $((size / 2)) "$1" ;;
+	1|2) at=$(( $2 % 5 == 1 ? size / 2 : size - 1 ))
+	   byte=$(od -An -tu1 -j "$at" -N1 "$1" | tr -d ' ')
+	   if [ "$byte" = 88 ]; then c=Y; else c=X; fi
+	   printf '%s' "$c" | dd of="$1" bs=1 seek="$at" conv=notrunc 2>/dev/null ;;
+	3) printf 'damaged\n' >"$1" ;;
+	4) : >"$1" ;;
+	esac
+}
+rm -rf "$cache_home" "$fonts_tmp/faces-cold"
 cache_run cache-none GKREPORT_NO_FONT_CACHE=1
-none_written=$([ -e "$cache_home/gkreport/fonts" ] && echo yes || echo no)
+none_written=$([ -e "$cache_home/gkreport" ] && echo yes || echo no)
 cache_run cache-cold
+mkdir -p "$fonts_tmp/faces-cold"
+cp "$faces"/* "$fonts_tmp/faces-cold/" 2>/dev/null
+summaries=$(ls "$fonts_tmp/faces-cold" | wc -l)
+ls -i "$faces" >"$fonts_tmp/faces-cold.inodes"
 cache_run cache-warm
+ls -i "$faces" >"$fonts_tmp/faces-warm.inodes"
 printf 'damaged\n' >"$cache_home/gkreport/fonts"
 cache_run cache-damaged
+n=0
+for f in "$faces"/*; do damage_summary "$f" "$n"; n=$((n + 1)); done
+cache_run summaries-damaged
 same=yes
-for run in cache-cold cache-warm cache-damaged; do
+for run in cache-cold cache-warm cache-damaged summaries-damaged; do
 	cmp -s "$fonts_tmp/cache-none.pdf" "$fonts_tmp/$run.pdf" || same="no ($run.pdf)"
+	cmp -s "$fonts_tmp/cache-none-extb.pdf" "$fonts_tmp/$run-extb.pdf" || same="no ($run-extb.pdf)"
 	cmp -s "$fonts_tmp/cache-none.err" "$fonts_tmp/$run.err" || same="no ($run.err)"
+done
+rewritten=yes
+for f in "$fonts_tmp/faces-cold"/*; do
+	cmp -s "$f" "$faces/$(basename "$f")" || rewritten="no ($(basename "$f"))"
 done
 if [ "$same" = yes ] && [ "$none_written" = no ] &&
 	head -1 "$cache_home/gkreport/fonts" 2>/dev/null | grep -q '^gkreport font cache 1$'; then
@@ -150,4 +183,14 @@ if [ "$same" = yes ] && [ "$none_written" = no ] &&
 else
 	fail "font cache: cold, warm and damaged caches render the same bytes as none" \
 		"same: $same; written with GKREPORT_NO_FONT_CACHE=1: $none_written"
+fi
+if [ "$summaries" -ge 6 ] && [ "$same" = yes ] &&
+	grep -q 'note: role body: 𠮷 (U+20BB7), 昇 (U+6607) are not in FandolFang' "$fonts_tmp/cache-none.err" &&
+	cmp -s "$fonts_tmp/faces-cold.inodes" "$fonts_tmp/faces-warm.inodes" &&
+	[ "$rewritten" = yes ] && [ "$(ls "$faces" | wc -l)" -eq "$summaries" ]; then
+	pass "face summaries: $summaries written cold, read warm, $n damaged ones rewritten as they were; same PDF and messages"
+else
+	fail "face summaries: written cold, read warm, damaged ones rewritten; same PDF and messages" \
+		"summaries: $summaries; same: $same; rewritten: $rewritten" \
+		"$(diff "$fonts_tmp/faces-cold.inodes" "$fonts_tmp/faces-warm.inodes" | head -3)"
 fi

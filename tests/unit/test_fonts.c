@@ -4,6 +4,11 @@
  *
  * The project's test dependencies install the Arphic, WenQuanYi and LXGW
  * packages, so these tests require them rather than skipping without.
+ *
+ * Every test runs twice: with FreeType opening every face (summaries and
+ * the font cache off), then with face summaries (face_summary.h) kept in
+ * a folder of the pass's own, which the first opening of each face
+ * writes and every later one reads; both passes expect the same answers.
  */
 #include "testing.h"
 
@@ -36,6 +41,10 @@
 #define CP_EXT_B 0x20BB7u       /* 𠮷: Extension B, in Noto and LXGW WenKai */
 #define CP_TANGUT 0x17000u      /* 𗀀: Tangut, in no installed face */
 #define CP_PRIVATE 0xE000u      /* private use: only in the HK faces */
+
+/* Whether this pass keeps face summaries, and where. */
+static bool summaries;
+static char summary_home[64];
 
 static const char *const all_roles[] = {
 	"title", "body", "heading", "subheading", "table", "page_number"
@@ -169,7 +178,8 @@ test_resolves_all_roles(void **state)
 		assert_true(font_file_outline(f->path, f->face_index, &outline, err_sink()));
 		assert_int_equal(outline, f->outline);
 		assert_true(f->units_per_em > 0);
-		assert_non_null(f->ft_face);
+		if (!summaries)
+			assert_non_null(f->ft_face);
 		assert_true(font_has_char(f, 0x653F));      /* 政 */
 		assert_false(f->official);
 		assert_true(f->substitute);
@@ -434,16 +444,20 @@ test_empty_file_and_folder_refused(void **state)
 
 /* Sets on different threads' behalf read one mapping of a file; faces
  * refused or classified only leave none behind, and freeing the last set
- * unmaps the file. */
+ * unmaps the file.  (FreeType opens the faces: a summary maps none.) */
 static void
 test_sets_share_one_mapping_per_file(void **state)
 {
-	font_set *a = font_set_open_file(GBSN, 0, err_sink());
-	font_set *b = font_set_open_file(GBSN, 0, err_sink());
+	font_set *a, *b;
 	font_outline outline;
 	captured c;
 
 	(void)state;
+	setenv("GKREPORT_NO_FONT_CACHE", "1", 1);
+	a = font_set_open_file(GBSN, 0, err_sink());
+	b = font_set_open_file(GBSN, 0, err_sink());
+	if (summaries)
+		unsetenv("GKREPORT_NO_FONT_CACHE");
 	assert_int_equal(font_file_mapped_count(), 1);
 	assert_true(font_file_outline(UMING, 0, &outline, err_sink()));
 	capture_start(&c);
@@ -456,6 +470,41 @@ test_sets_share_one_mapping_per_file(void **state)
 	assert_int_equal(font_file_mapped_count(), 1);
 	assert_int_equal(font_advance(font_set_face(b, 0), 0x4E00), 1000);
 	font_set_free(b);
+	assert_int_equal(font_file_mapped_count(), 0);
+}
+
+/* A face answered from its summary maps no font file; FreeType opens it
+ * (mapping the file) only for an ink box outside the kept ranges, and
+ * only once. */
+static void
+test_summarised_face_opens_freetype_lazily(void **state)
+{
+	font_set *set;
+	const font_face *f;
+	int box[4];
+
+	(void)state;
+	if (!summaries)
+		skip();
+	font_set_free(font_set_open_file(GBSN, 0, err_sink()));
+	set = font_set_open_file(GBSN, 0, err_sink());
+	f = font_set_face(set, 0);
+	assert_int_equal(font_set_open_count(set), 1);
+	assert_int_equal(font_file_mapped_count(), 0);
+	assert_null(f->ft_face);
+	assert_int_equal(f->units_per_em, 1024);
+	assert_string_equal(f->family, "AR PL SungtiL GB");
+	assert_int_equal(font_advance(f, 0x653F), 1000);
+	assert_int_equal(font_ascender(f), 879);
+	assert_true(font_ink_box(f, 0x3002, &box[0], &box[1], &box[2], &box[3]));
+	assert_false(font_ink_box(f, 0xFF64, &box[0], &box[1], &box[2], &box[3]));
+	assert_int_equal(font_file_mapped_count(), 0);
+	assert_true(font_ink_box(f, 0x653F, &box[0], &box[1], &box[2], &box[3]));
+	assert_true(box[0] >= 0 && box[0] < box[2] && box[2] <= 1000);
+	assert_int_equal(font_file_mapped_count(), 1);
+	assert_true(font_ink_box(f, 0x4E00, &box[0], &box[1], &box[2], &box[3]));
+	assert_int_equal(font_file_mapped_count(), 1);
+	font_set_free(set);
 	assert_int_equal(font_file_mapped_count(), 0);
 }
 
@@ -996,9 +1045,44 @@ test_file_set_is_a_chain_of_one(void **state)
 	font_set_free(set);
 }
 
+/* freetype_pass:
+ * Summaries off: FreeType opens every face, as before summaries. */
+static int
+freetype_pass(void **state)
+{
+	summaries = false;
+	return setenv("GKREPORT_NO_FONT_CACHE", "1", 1);
+}
+
+/* summaries_pass:
+ * Summaries on, in an empty cache folder of the pass's own. */
+static int
+summaries_pass(void **state)
+{
+	summaries = true;
+	unsetenv("GKREPORT_NO_FONT_CACHE");
+	strcpy(summary_home, "/tmp/gk_test_fonts_cache_XXXXXX");
+	if (mkdtemp(summary_home) == NULL)
+		return -1;
+	return setenv("XDG_CACHE_HOME", summary_home, 1);
+}
+
+/* summaries_end:
+ * Removes the pass's cache folder. */
+static int
+summaries_end(void **state)
+{
+	char cmd[128];
+
+	unsetenv("XDG_CACHE_HOME");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", summary_home);
+	return system(cmd);
+}
+
 int
 main(void)
 {
+	int failed;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolves_all_roles),
 		cmocka_unit_test(test_defaults_look_official),
@@ -1011,6 +1095,7 @@ main(void)
 		cmocka_unit_test(test_classify_and_reject_non_fonts),
 		cmocka_unit_test(test_empty_file_and_folder_refused),
 		cmocka_unit_test(test_sets_share_one_mapping_per_file),
+		cmocka_unit_test(test_summarised_face_opens_freetype_lazily),
 		cmocka_unit_test(test_cff_font_is_classified_and_cff2_refused),
 		cmocka_unit_test(test_cff2_entry_is_skipped_with_note),
 		cmocka_unit_test(test_none_installed_error),
@@ -1028,5 +1113,9 @@ main(void)
 		cmocka_unit_test(test_file_set_is_a_chain_of_one),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("freetype", tests, freetype_pass,
+	                                     NULL);
+	failed += cmocka_run_group_tests_name("summaries", tests,
+	                                      summaries_pass, summaries_end);
+	return failed;
 }
