@@ -32,13 +32,14 @@
 
 #include <libdeflate.h>
 
-#include "font_cache.h"
+#include "cache_dir.h"
+#include "output.h"
 
 #define SUMMARY_MAGIC "gkface\r\n"
 /* Changes with the layout, and with what fonts.c stores in it (how it
  * rounds advances and ink boxes, which ascender it takes). */
 #define SUMMARY_VERSION 1u
-#define SUMMARY_DIR "gkreport/faces"
+#define SUMMARY_DIR "faces"
 #define MAX_SUMMARY_SIZE (64u << 20)
 #define MAX_CODE_POINT 0x10FFFFu
 
@@ -112,13 +113,11 @@ face_summary_keeps_ink(uint32_t cp)
 
 /* face_summary_dir:
  * $XDG_CACHE_HOME/gkreport/faces, else ~/.cache/gkreport/faces; NULL
- * when the font cache's switch turns caching off. */
+ * when caching is off (cache_dir.h). */
 const char *
 face_summary_dir(arena *a)
 {
-	const char *base = font_caching_disabled() ? NULL : font_cache_base(a);
-
-	return base != NULL ? arena_printf(a, "%s/" SUMMARY_DIR, base) : NULL;
+	return cache_dir_path(a, SUMMARY_DIR);
 }
 
 /* fnv1a:
@@ -458,29 +457,6 @@ struct face_summary_writer {
 	size_t ink_count;
 };
 
-/* make_dirs:
- * The cache base, its gkreport folder and dir, made private (the base's
- * own parent must exist); just dir when it is not under a cache base. */
-static bool
-make_dirs(const char *dir)
-{
-	size_t len = strlen(dir), tail = strlen("/" SUMMARY_DIR), i;
-	size_t ends[3] = { len, len, len };
-	bool ok = true;
-
-	if (len > tail && strcmp(dir + len - tail, "/" SUMMARY_DIR) == 0) {
-		ends[0] = len - tail;
-		ends[1] = len - tail + strlen("/gkreport");
-	}
-	for (i = 0; i < 3 && ok; i++) {
-		char *part = checked_memory(strndup(dir, ends[i]));
-
-		ok = mkdir(part, 0700) == 0 || errno == EEXIST;
-		free(part);
-	}
-	return ok;
-}
-
 /* recently_changed:
  * Whether the font's modification time is within RACY_SECONDS of now. */
 static bool
@@ -501,14 +477,14 @@ face_summary_begin(const char *dir, const char *path, int index,
 {
 	face_summary_writer *w;
 
-	if (dir == NULL || recently_changed(font) || !make_dirs(dir))
+	if (dir == NULL || recently_changed(font))
 		return NULL;
 	w = checked_memory(calloc(1, sizeof(*w)));
 	if (asprintf(&w->path, "%s/%016" PRIx64, dir,
 	             summary_hash(path, index)) < 0 ||
 	    asprintf(&w->temp, "%s.XXXXXX", w->path) < 0)
 		checked_memory(NULL);
-	if ((w->fd = mkstemp(w->temp)) < 0) {
+	if (!cache_dir_make_parents(w->path) || (w->fd = mkstemp(w->temp)) < 0) {
 		free(w->path);
 		free(w->temp);
 		free(w);
@@ -634,24 +610,6 @@ font_unchanged(const face_summary_writer *w)
 	return stat(w->font_path, &st) == 0 && same_identity(&h, &st);
 }
 
-/* write_all:
- * Writes size bytes to fd, resuming short writes. */
-static bool
-write_all(int fd, const unsigned char *data, size_t size)
-{
-	while (size > 0) {
-		ssize_t n = write(fd, data, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		size -= (size_t)n;
-	}
-	return true;
-}
-
 /* face_summary_commit:
  * Writes the temporary file and renames it over the summary, so that a
  * reader sees the old file or the new one, never a part. */
@@ -665,7 +623,7 @@ face_summary_commit(face_summary_writer *w, const face_facts *facts)
 	if (w->ok && facts->family != NULL && facts->style != NULL &&
 	    font_unchanged(w)) {
 		data = serialize(w, facts, &size);
-		saved = write_all(w->fd, data, size);
+		saved = output_write_all(w->fd, data, size);
 	}
 	if (close(w->fd) != 0)
 		saved = false;

@@ -27,8 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_dir.h"
+
 #define CACHE_HEADER "gkreport font cache 1\n"
-#define CACHE_FILE "gkreport/fonts"
+#define CACHE_FILE "fonts"
 #define MAX_CACHE_SIZE (1u << 20)
 #define MAX_FIELDS 8
 
@@ -62,31 +64,6 @@ struct font_cache {
 /* ------------------------------------------------------------------ */
 /* Where, and the stamp                                               */
 /* ------------------------------------------------------------------ */
-
-/* font_cache_base:
- * $XDG_CACHE_HOME, else ~/.cache (the XDG default); NULL without either. */
-const char *
-font_cache_base(arena *a)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		return xdg;
-	if (home != NULL && home[0] == '/')
-		return arena_printf(a, "%s/.cache", home);
-	return NULL;
-}
-
-/* font_caching_disabled:
- * GKREPORT_NO_FONT_CACHE set to anything but "" or "0". */
-bool
-font_caching_disabled(void)
-{
-	const char *off = getenv("GKREPORT_NO_FONT_CACHE");
-
-	return off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
-}
 
 /* stamp_prefix:
  * The lines that must equal what the file starts with: header,
@@ -314,18 +291,17 @@ font_cache *
 font_cache_load(arena *a)
 {
 	font_cache *cache;
-	const char *base, *end;
+	const char *end;
 	char *data, *body;
 	size_t size = 0;
 
-	if (font_caching_disabled())
+	if (cache_dir_disabled())
 		return NULL;
 	cache = arena_calloc(a, 1, sizeof(*cache));
 	cache->arena = a;
-	base = font_cache_base(a);
-	if (base == NULL)
+	cache->path = cache_dir_path(a, CACHE_FILE);
+	if (cache->path == NULL)
 		return cache;
-	cache->path = arena_printf(a, "%s/%s", base, CACHE_FILE);
 	data = read_small_file(a, cache->path, &size);
 	body = data != NULL ? checked_body(a, data, size, &end) : NULL;
 	if (body != NULL && parse_records(cache, body, end))
@@ -520,23 +496,6 @@ write_lookup(cache_writer *w, const cached_lookup *l)
 	}
 }
 
-/* make_parent_dirs:
- * The cache directory and its gkreport subdirectory, made private. */
-static bool
-make_parent_dirs(arena *a, const char *path)
-{
-	char *dir = arena_strdup(a, path), *slash = strrchr(dir, '/');
-	char *base_end;
-
-	*slash = '\0';
-	base_end = strrchr(dir, '/');
-	*base_end = '\0';
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return false;
-	*base_end = '/';
-	return mkdir(dir, 0700) == 0 || errno == EEXIST;
-}
-
 /* replace_file:
  * Writes data to a temporary file beside path and renames it over path,
  * so readers see the old file or the new one, never a part. */
@@ -546,7 +505,7 @@ replace_file(arena *a, const char *path, const char *data, size_t size)
 	char *temp = arena_printf(a, "%s.XXXXXX", path);
 	int fd;
 
-	if (!make_parent_dirs(a, path) || (fd = mkstemp(temp)) < 0)
+	if (!cache_dir_make_parents(path) || (fd = mkstemp(temp)) < 0)
 		return;
 	if (write(fd, data, size) != (ssize_t)size || close(fd) != 0 ||
 	    rename(temp, path) != 0)

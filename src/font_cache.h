@@ -43,14 +43,6 @@ typedef struct font_candidate {
 
 typedef struct font_cache font_cache;
 
-/* The folder every cache of gkreport's fonts lives under: $XDG_CACHE_HOME,
- * else ~/.cache; NULL without either. */
-const char *font_cache_base(arena *a);
-
-/* Whether GKREPORT_NO_FONT_CACHE (set to anything but "" or "0") turns
- * this cache and the face summaries (face_summary.h) off. */
-bool font_caching_disabled(void);
-
 /* Reads the cache file into a; an empty cache when the file is missing,
  * damaged or stale.  NULL when GKREPORT_NO_FONT_CACHE turns caching off. */
 font_cache *font_cache_load(arena *a);

@@ -42,10 +42,8 @@
 #define TEMP_TRIES 8
 #define MAX_PREPARED_FOLDERS 8
 
-/* Writes all of data to fd, retrying short writes and interruptions;
- * false with errno set when the system refuses more (full disk, EFBIG). */
-static bool
-write_all(int fd, const void *data, size_t size)
+bool
+output_write_all(int fd, const void *data, size_t size)
 {
 	const char *p = data;
 
@@ -660,7 +658,7 @@ create_temp(const char *path, char **tmp)
 static bool
 fill(int fd, const void *data, size_t size)
 {
-	return fchmod(fd, new_file_mode()) == 0 && write_all(fd, data, size);
+	return fchmod(fd, new_file_mode()) == 0 && output_write_all(fd, data, size);
 }
 
 /* Flushes the rename in path's folder to disk. */
@@ -727,7 +725,7 @@ write_stream(int fd, const char *what, const void *data, size_t size,
 	bool ok;
 
 	block_signals(false, &old);
-	ok = write_all(fd, data, size);
+	ok = output_write_all(fd, data, size);
 	if (!ok)
 		diag_error(diag, source_pos_file(NULL), "cannot write %s: %s",
 		           what, strerror(errno));

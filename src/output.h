@@ -63,4 +63,8 @@ void output_folder_finish_commits(const char *dir,
  * for every way of writing, deferred or not. */
 void output_report_failure(diag_sink *diag, const char *path, int error);
 
+/* Writes all of data to fd, retrying short writes and interruptions;
+ * false with errno set when the system refuses more (full disk, EFBIG). */
+bool output_write_all(int fd, const void *data, size_t size);
+
 #endif
