@@ -1282,7 +1282,7 @@ static bool
 read_roles(arena *a, const char *file, const char *fonts_dir,
            roles_file *out, diag_sink *diag)
 {
-	const ynode *root = yaml_tree_load_file(a, file, diag);
+	const ynode *root = yaml_tree_load_file_cached(a, file, diag);
 	size_t i;
 	bool ok = true;
 

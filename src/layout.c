@@ -2445,7 +2445,10 @@ static const layout *
 layout_from_source(arena *a, const char *data, size_t size, const char *path,
                    diag_sink *diag)
 {
-	const ynode *root = yaml_tree_load_buffer(a, path, data, size, diag);
+	int reported = diag->errors + diag->warnings + diag->notes;
+	bool cached = false;
+	const ynode *root = yaml_tree_load_buffer_cached(a, path, data, size,
+	                                                 &cached, diag);
 	loader ld = { a, diag, NULL, NULL, NULL, NULL };
 	int errors_before = diag->errors;
 
@@ -2456,7 +2459,12 @@ layout_from_source(arena *a, const char *data, size_t size, const char *path,
 	ld.l->source = (const unsigned char *)data;
 	ld.l->source_size = size;
 	load_sections(&ld, root);
-	return diag->errors > errors_before ? NULL : ld.l;
+	if (diag->errors > errors_before)
+		return NULL;
+	/* only a layout that loaded without a word is kept (yaml_tree.h) */
+	if (!cached && diag->errors + diag->warnings + diag->notes == reported)
+		yaml_tree_cache_save(a, root, data, size);
+	return ld.l;
 }
 
 /* Loads a layout from memory (tests, embedded layouts); positions name

@@ -4,17 +4,23 @@
  */
 #include "yaml_tree.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <yaml.h>
 
+#include "cache_dir.h"
 #include "utf8.h"
 
 /* What one parse needs to carry around: the arena, the diagnostics and
@@ -554,6 +560,611 @@ yaml_tree_load_file(arena *a, const char *path, diag_sink *diag)
 		return NULL;
 	return yaml_tree_load_buffer(a, strcmp(path, "-") == 0 ? "<stdin>" : path,
 	                             data, size, diag);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cached trees                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A tree is kept in trees/HASH of the cache folder (cache_dir.h; HASH:
+ * 16 hex digits of tree_hash over the source bytes), in this machine's byte
+ * order, laid out so that loading is one read and one pass in file order:
+ *
+ *   header    tree_header: magic, format, gkreport and libyaml versions,
+ *             the source's size, the file's size, the counts
+ *   records   tree_record[node_count], the nodes in preorder (a mapping's
+ *             pairs as key, then value); a scalar's size is its length,
+ *             a sequence's its item count, a mapping's its pair count
+ *   strings   every scalar's text and a NUL, in preorder
+ *   source    the source bytes, compared with the caller's in full
+ *   checksum  uint64: tree_hash of header, records and strings (the
+ *             source needs none: it is compared byte for byte)
+ *
+ * Counts and sizes determine every offset, so the file size must equal
+ * what the header implies, and reading the records checks every count
+ * against what is left before using it.
+ */
+
+#define TREE_MAGIC "gktree\r\n"
+/* Changes with the layout above, and with anything that changes the tree
+ * a parse builds from the same bytes (what counts as plain, how
+ * positions are counted, what is refused). */
+#define TREE_FORMAT_VERSION 1u
+#define TREE_DIR "trees"
+/* Every edit of a layout is a new file: beyond this many, saving a tree
+ * removes the oldest written. */
+#define TREE_MAX_FILES 64
+/* Larger files are not read: rebuilding one would take five times its
+ * size in memory (a record is 16 bytes, a ynode 80). */
+#define TREE_MAX_FILE_SIZE (64u << 20)
+
+typedef struct tree_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t reserved;           /* zero */
+	char gk_version[16];         /* GK_VERSION, NUL-padded */
+	char yaml_version[16];       /* yaml_get_version_string(), NUL-padded */
+	uint64_t source_size;
+	uint64_t file_size;
+	uint32_t node_count, item_count, pair_count;
+	uint32_t strings_size;       /* NULs included */
+} tree_header;
+
+_Static_assert(sizeof(tree_header) == 80, "tree_header has padding");
+
+typedef struct tree_record {
+	uint8_t kind;                /* ynode_kind */
+	uint8_t plain;
+	uint16_t reserved;           /* zero */
+	uint32_t line, column;
+	uint32_t size;
+} tree_record;
+
+_Static_assert(sizeof(tree_record) == 16, "tree_record has padding");
+
+#define TREE_HASH_K 0x517cc1b727220a95u
+
+/* hash_round:
+ * FxHash's round: a bijection of h for any w, and injective in w. */
+static inline uint64_t
+hash_round(uint64_t h, uint64_t w)
+{
+	return ((h << 5 | h >> 59) ^ w) * TREE_HASH_K;
+}
+
+/* tree_hash:
+ * A 64-bit hash: four lanes of eight-byte rounds (independent, so they
+ * overlap in the processor), folded together with the tail, then
+ * MurmurHash3's finalizer.  Every step is a bijection of the running
+ * value or injective in its input, so a change confined to one
+ * eight-byte word always changes the result; it names files and finds
+ * damage, and nothing relies on it more than that. */
+static uint64_t
+tree_hash(const void *data, size_t size)
+{
+	const unsigned char *p = data;
+	uint64_t h0 = size, h1 = 1, h2 = 2, h3 = 3, w[4], h;
+
+	for (; size >= sizeof(w); p += sizeof(w), size -= sizeof(w)) {
+		memcpy(w, p, sizeof(w));
+		h0 = hash_round(h0, w[0]);
+		h1 = hash_round(h1, w[1]);
+		h2 = hash_round(h2, w[2]);
+		h3 = hash_round(h3, w[3]);
+	}
+	h = hash_round(hash_round(hash_round(h0, h1), h2), h3);
+	for (; size >= 8; p += 8, size -= 8) {
+		memcpy(w, p, 8);
+		h = hash_round(h, w[0]);
+	}
+	w[0] = 0;
+	memcpy(w, p, size);
+	h = hash_round(h, w[0]);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 33);
+}
+
+/* yaml_tree_cache_file:
+ * trees/HASH in the cache folder, or NULL without one. */
+const char *
+yaml_tree_cache_file(arena *a, const char *data, size_t size)
+{
+	return cache_dir_path(a, arena_printf(a, TREE_DIR "/%016" PRIx64,
+	                                      tree_hash(data, size)));
+}
+
+/* fill_versions:
+ * The stamp every header carries: magic, format and versions. */
+static void
+fill_versions(tree_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, TREE_MAGIC, sizeof(h->magic));
+	h->version = TREE_FORMAT_VERSION;
+	strncpy(h->gk_version, GK_VERSION, sizeof(h->gk_version) - 1);
+	strncpy(h->yaml_version, yaml_get_version_string(),
+	        sizeof(h->yaml_version) - 1);
+}
+
+/* tree_file_size:
+ * The file size a header's counts imply. */
+static uint64_t
+tree_file_size(const tree_header *h)
+{
+	return sizeof(*h) + (uint64_t)h->node_count * sizeof(tree_record) +
+	       h->strings_size + h->source_size + sizeof(uint64_t);
+}
+
+/* ---- loading ---- */
+
+/* What rebuilding a tree from a file's records needs. */
+typedef struct tree_reader {
+	const char *file;            /* every node's pos.file */
+	const tree_record *records;
+	const char *strings;
+	ynode *nodes;
+	const ynode **items;
+	ypair *pairs;
+	size_t node_count, item_count, pair_count, strings_size;
+	size_t nodes_used, items_used, pairs_used, strings_used;
+} tree_reader;
+
+static const ynode *read_node(tree_reader *r, int depth);
+
+/* read_scalar:
+ * The next size + 1 bytes of the strings, which must end in the only
+ * NUL among them. */
+static bool
+read_scalar(tree_reader *r, ynode *node, const tree_record *rec)
+{
+	size_t length = rec->size;
+	const char *text = r->strings + r->strings_used;
+
+	if (length >= r->strings_size - r->strings_used || text[length] != '\0' ||
+	    memchr(text, '\0', length) != NULL)
+		return false;
+	node->text = text;
+	node->length = length;
+	node->plain = rec->plain != 0;
+	r->strings_used += length + 1;
+	return true;
+}
+
+/* read_sequence:
+ * The next rec->size items, each a subtree. */
+static bool
+read_sequence(tree_reader *r, ynode *node, const tree_record *rec, int depth)
+{
+	size_t count = rec->size, i;
+	const ynode **items = r->items + r->items_used;
+
+	if (count > r->item_count - r->items_used)
+		return false;
+	r->items_used += count;
+	for (i = 0; i < count; i++)
+		if ((items[i] = read_node(r, depth + 1)) == NULL)
+			return false;
+	node->items = count > 0 ? items : NULL;
+	node->count = count;
+	return true;
+}
+
+/* read_mapping:
+ * The next rec->size pairs, each a scalar key and a subtree. */
+static bool
+read_mapping(tree_reader *r, ynode *node, const tree_record *rec, int depth)
+{
+	size_t count = rec->size, i;
+	ypair *pairs = r->pairs + r->pairs_used;
+
+	if (count > r->pair_count - r->pairs_used)
+		return false;
+	r->pairs_used += count;
+	for (i = 0; i < count; i++) {
+		pairs[i].key = read_node(r, depth + 1);
+		if (pairs[i].key == NULL || pairs[i].key->kind != YNODE_SCALAR ||
+		    (pairs[i].value = read_node(r, depth + 1)) == NULL)
+			return false;
+	}
+	node->pairs = count > 0 ? pairs : NULL;
+	node->pair_count = count;
+	return true;
+}
+
+/* read_node:
+ * The next record and its subtree, held to what a parse can build:
+ * known kinds, positions a source_pos holds, collections no deeper than
+ * YAML_TREE_MAX_DEPTH (the root is at depth 1); NULL when it is not. */
+static const ynode *
+read_node(tree_reader *r, int depth)
+{
+	const tree_record *rec;
+	ynode *node;
+	bool ok;
+
+	if (r->nodes_used == r->node_count)
+		return NULL;
+	rec = &r->records[r->nodes_used];
+	node = &r->nodes[r->nodes_used++];
+	if (rec->reserved != 0 || rec->line == 0 || rec->line > INT_MAX ||
+	    rec->column == 0 || rec->column > INT_MAX ||
+	    (rec->plain > 0 && rec->kind != YNODE_SCALAR) || rec->plain > 1 ||
+	    (rec->kind != YNODE_SCALAR && depth > YAML_TREE_MAX_DEPTH))
+		return NULL;
+	node->kind = (ynode_kind)rec->kind;
+	node->pos.file = r->file;
+	node->pos.line = (int)rec->line;
+	node->pos.column = (int)rec->column;
+	switch (rec->kind) {
+	case YNODE_SCALAR:
+		ok = read_scalar(r, node, rec);
+		break;
+	case YNODE_SEQUENCE:
+		ok = read_sequence(r, node, rec, depth);
+		break;
+	case YNODE_MAPPING:
+		ok = read_mapping(r, node, rec, depth);
+		break;
+	default:
+		ok = false;
+	}
+	return ok ? node : NULL;
+}
+
+/* read_tree:
+ * The tree of a checked file: all nodes, items and pairs in one
+ * allocation, the texts left in the file's buffer; NULL unless the
+ * records hold exactly one tree using every count and string. */
+static const ynode *
+read_tree(arena *a, const char *display_name, const char *buffer,
+          const tree_header *h)
+{
+	tree_reader r = {
+		.records = (const tree_record *)(buffer + sizeof(*h)),
+		.strings = buffer + sizeof(*h) + (size_t)h->node_count *
+		           sizeof(tree_record),
+		.node_count = h->node_count,
+		.item_count = h->item_count,
+		.pair_count = h->pair_count,
+		.strings_size = h->strings_size,
+	};
+	size_t nodes = r.node_count * sizeof(ynode);
+	size_t items = r.item_count * sizeof(*r.items);
+	char *block;
+	const ynode *root;
+
+	if (r.node_count == 0 || r.item_count >= r.node_count ||
+	    r.pair_count >= r.node_count)
+		return NULL;
+	block = arena_alloc(a, nodes + items + r.pair_count * sizeof(ypair));
+	r.nodes = (ynode *)block;
+	r.items = (const ynode **)(block + nodes);
+	r.pairs = (ypair *)(block + nodes + items);
+	r.file = arena_strdup(a, display_name);
+	root = read_node(&r, 1);
+	if (root == NULL || r.nodes_used != r.node_count ||
+	    r.items_used != r.item_count || r.pairs_used != r.pair_count ||
+	    r.strings_used != r.strings_size)
+		return NULL;
+	return root;
+}
+
+/* header_holds:
+ * Whether a header read from a file of file_size bytes was written by
+ * this gkreport and libyaml for a source of size bytes. */
+static bool
+header_holds(const tree_header *h, uint64_t file_size, size_t size)
+{
+	tree_header expected;
+
+	fill_versions(&expected);
+	return memcmp(h, &expected, offsetof(tree_header, source_size)) == 0 &&
+	       h->source_size == size && h->file_size == file_size &&
+	       tree_file_size(h) == file_size;
+}
+
+/* read_full:
+ * Reads size bytes at buffer from fd, resuming short reads. */
+static bool
+read_full(int fd, char *buffer, size_t size)
+{
+	while (size > 0) {
+		ssize_t n = read(fd, buffer, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buffer += n;
+		size -= (size_t)n;
+	}
+	return true;
+}
+
+/* write_full:
+ * Writes size bytes to fd, resuming short writes. */
+static bool
+write_full(int fd, const char *buffer, size_t size)
+{
+	while (size > 0) {
+		ssize_t n = write(fd, buffer, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buffer += n;
+		size -= (size_t)n;
+	}
+	return true;
+}
+
+/* read_tree_file:
+ * The whole file at path in a, its header checked before the rest is
+ * read; NULL when missing, of another version or size, or unreadable. */
+static char *
+read_tree_file(arena *a, const char *path, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buffer = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > sizeof(tree_header) + size &&
+	    (uint64_t)st.st_size <= TREE_MAX_FILE_SIZE) {
+		buffer = arena_alloc(a, (size_t)st.st_size);
+		if (!read_full(fd, buffer, sizeof(tree_header)) ||
+		    !header_holds((const tree_header *)buffer,
+		                  (uint64_t)st.st_size, size) ||
+		    !read_full(fd, buffer + sizeof(tree_header),
+		               (size_t)st.st_size - sizeof(tree_header)))
+			buffer = NULL;
+	}
+	close(fd);
+	return buffer;
+}
+
+/* yaml_tree_cache_load:
+ * The file's tree, once its header, its copy of the source and its
+ * checksum hold; NULL on any mismatch. */
+const ynode *
+yaml_tree_cache_load(arena *a, const char *display_name, const char *data,
+                     size_t size)
+{
+	const char *path = size <= YAML_TREE_MAX_BYTES ?
+	                   yaml_tree_cache_file(a, data, size) : NULL;
+	const char *buffer = path != NULL ? read_tree_file(a, path, size) : NULL;
+	const tree_header *h = (const tree_header *)buffer;
+	size_t body;
+	uint64_t stored;
+
+	if (buffer == NULL)
+		return NULL;
+	body = sizeof(*h) + (size_t)h->node_count * sizeof(tree_record) +
+	       h->strings_size;
+	memcpy(&stored, buffer + body + size, sizeof(stored));
+	if (memcmp(buffer + body, data, size) != 0 ||
+	    tree_hash(buffer, body) != stored)
+		return NULL;
+	return read_tree(a, display_name, buffer, h);
+}
+
+/* ---- saving ---- */
+
+/* What serializing a tree counts, then fills. */
+typedef struct tree_writer {
+	tree_record *records;        /* NULL while counting */
+	char *strings;
+	size_t node_count, item_count, pair_count, strings_size;
+	bool ok;                     /* false: a value does not fit */
+} tree_writer;
+
+/* write_node:
+ * node's record and text, then its subtree's, in preorder. */
+static void
+write_node(tree_writer *w, const ynode *node)
+{
+	size_t size = node->kind == YNODE_SCALAR ? node->length
+	            : node->kind == YNODE_SEQUENCE ? node->count
+	            : node->pair_count, i;
+
+	if (size >= UINT32_MAX || node->pos.line <= 0 || node->pos.column <= 0) {
+		w->ok = false;
+		return;
+	}
+	if (w->records != NULL) {
+		tree_record *rec = &w->records[w->node_count];
+
+		rec->kind = (uint8_t)node->kind;
+		rec->plain = node->kind == YNODE_SCALAR && node->plain;
+		rec->line = (uint32_t)node->pos.line;
+		rec->column = (uint32_t)node->pos.column;
+		rec->size = (uint32_t)size;
+		if (node->kind == YNODE_SCALAR)
+			memcpy(w->strings + w->strings_size, node->text, size + 1);
+	}
+	w->node_count++;
+	if (node->kind == YNODE_SCALAR)
+		w->strings_size += size + 1;
+	if (node->kind == YNODE_SEQUENCE) {
+		w->item_count += size;
+		for (i = 0; i < size; i++)
+			write_node(w, node->items[i]);
+	} else if (node->kind == YNODE_MAPPING) {
+		w->pair_count += size;
+		for (i = 0; i < size; i++) {
+			write_node(w, node->pairs[i].key);
+			write_node(w, node->pairs[i].value);
+		}
+	}
+}
+
+/* serialize_tree:
+ * The whole file in a zeroed malloc'd buffer (*file_size bytes); NULL
+ * when a count does not fit the format or the file would be too large
+ * to be read. */
+static char *
+serialize_tree(const ynode *root, const char *data, size_t size,
+               size_t *file_size)
+{
+	tree_writer w = { .ok = true };
+	tree_header h;
+	char *buffer;
+	size_t body;
+	uint64_t sum;
+
+	write_node(&w, root);
+	if (!w.ok || w.node_count >= UINT32_MAX || w.strings_size >= UINT32_MAX)
+		return NULL;
+	fill_versions(&h);
+	h.source_size = size;
+	h.node_count = (uint32_t)w.node_count;
+	h.item_count = (uint32_t)w.item_count;
+	h.pair_count = (uint32_t)w.pair_count;
+	h.strings_size = (uint32_t)w.strings_size;
+	h.file_size = tree_file_size(&h);
+	if (h.file_size > TREE_MAX_FILE_SIZE)
+		return NULL;
+	*file_size = (size_t)h.file_size;
+	buffer = checked_memory(calloc(1, *file_size));
+	memcpy(buffer, &h, sizeof(h));
+	w.records = (tree_record *)(buffer + sizeof(h));
+	w.strings = buffer + sizeof(h) + w.node_count * sizeof(tree_record);
+	w.node_count = w.item_count = w.pair_count = w.strings_size = 0;
+	write_node(&w, root);
+	body = sizeof(h) + w.node_count * sizeof(tree_record) + w.strings_size;
+	memcpy(buffer + body, data, size);
+	sum = tree_hash(buffer, body);
+	memcpy(buffer + body + size, &sum, sizeof(sum));
+	return buffer;
+}
+
+/* A file of the folder, for pruning. */
+typedef struct tree_entry {
+	struct timespec mtime;
+	char name[256];
+} tree_entry;
+
+/* compare_entries:
+ * Oldest modification first. */
+static int
+compare_entries(const void *left, const void *right)
+{
+	const struct timespec *l = &((const tree_entry *)left)->mtime;
+	const struct timespec *r = &((const tree_entry *)right)->mtime;
+
+	if (l->tv_sec != r->tv_sec)
+		return l->tv_sec < r->tv_sec ? -1 : 1;
+	return l->tv_nsec < r->tv_nsec ? -1 : l->tv_nsec > r->tv_nsec;
+}
+
+/* prune_trees:
+ * Beyond TREE_MAX_FILES in path's folder, removes the oldest written but
+ * path itself (a tree still in use is written again by its next load). */
+static void
+prune_trees(arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	DIR *d = opendir(arena_strndup(a, path, (size_t)(slash - path)));
+	tree_entry *entries = NULL;
+	size_t count = 0, capacity = 0, i;
+	struct dirent *e;
+	struct stat st;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, slash + 1) == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || strlen(e->d_name) >= sizeof(entries->name))
+			continue;
+		if (count == capacity) {
+			capacity = capacity ? 2 * capacity : 2 * TREE_MAX_FILES;
+			entries = checked_memory(realloc(entries,
+			                                 capacity * sizeof(*entries)));
+		}
+		entries[count].mtime = st.st_mtim;
+		strcpy(entries[count++].name, e->d_name);
+	}
+	if (count >= TREE_MAX_FILES) {
+		qsort(entries, count, sizeof(*entries), compare_entries);
+		for (i = 0; i <= count - TREE_MAX_FILES; i++)
+			unlinkat(dirfd(d), entries[i].name, 0);
+	}
+	closedir(d);
+	free(entries);
+}
+
+/* yaml_tree_cache_save:
+ * Writes the file to a temporary name beside its own and renames it into
+ * place, so that readers see the old file or the new one, never a part. */
+void
+yaml_tree_cache_save(arena *a, const ynode *root, const char *data,
+                     size_t size)
+{
+	const char *path = root != NULL && size <= YAML_TREE_MAX_BYTES ?
+	                   yaml_tree_cache_file(a, data, size) : NULL;
+	char *buffer, *temp;
+	size_t file_size = 0;
+	bool saved;
+	int fd;
+
+	if (path == NULL || !cache_dir_make_parents(path) ||
+	    (buffer = serialize_tree(root, data, size, &file_size)) == NULL)
+		return;
+	temp = arena_printf(a, "%s.XXXXXX", path);
+	if ((fd = mkstemp(temp)) >= 0) {
+		saved = write_full(fd, buffer, file_size);
+		if (close(fd) != 0 || !saved || rename(temp, path) != 0)
+			unlink(temp);
+		else
+			prune_trees(a, path);
+	}
+	free(buffer);
+}
+
+/* ---- the loaders ---- */
+
+/* yaml_tree_load_buffer_cached:
+ * The cached tree, else a parse. */
+const ynode *
+yaml_tree_load_buffer_cached(arena *a, const char *display_name,
+                             const char *data, size_t size, bool *from_cache,
+                             diag_sink *diag)
+{
+	const ynode *root = yaml_tree_cache_load(a, display_name, data, size);
+
+	*from_cache = root != NULL;
+	return root != NULL ? root
+	                    : yaml_tree_load_buffer(a, display_name, data, size, diag);
+}
+
+/* yaml_tree_load_file_cached:
+ * yaml_tree_load_file through the cache; a parse that reported nothing
+ * is saved. */
+const ynode *
+yaml_tree_load_file_cached(arena *a, const char *path, diag_sink *diag)
+{
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	int reported = diag->errors + diag->warnings + diag->notes;
+	size_t size = 0;
+	char *data = yaml_tree_read_file(a, path, &size, diag);
+	const ynode *root;
+	bool from_cache;
+
+	if (data == NULL)
+		return NULL;
+	root = yaml_tree_load_buffer_cached(a, name, data, size, &from_cache, diag);
+	if (root != NULL && !from_cache &&
+	    diag->errors + diag->warnings + diag->notes == reported)
+		yaml_tree_cache_save(a, root, data, size);
+	return root;
 }
 
 /* ------------------------------------------------------------------ */

@@ -7,6 +7,21 @@
  * gkreport files never need and what makes hostile input expensive:
  * aliases, duplicate keys, invalid UTF-8, nesting deeper than
  * YAML_TREE_MAX_DEPTH and files larger than YAML_TREE_MAX_BYTES.
+ *
+ * Data files that change rarely (layouts, fonts/roles.yaml) can skip the
+ * parse: their trees are kept between runs, one binary file per source
+ * under $XDG_CACHE_HOME/gkreport/trees/ (else ~/.cache/gkreport/trees/),
+ * named by a 64-bit hash of the source bytes.  A file holds only when it
+ * was written by the same gkreport and libyaml in the same format, for
+ * the same source: its size and every byte, stored in the file and
+ * compared in full, so a hash collision only costs a parse.  A checksum
+ * covers the rest and every count is checked before it is used; anything
+ * else makes the file a miss, and the caller parses and saves again (to
+ * a temporary file renamed over the old one).  Every edit of a file is a
+ * new entry, so beyond 64 the oldest written are removed.  Nothing is
+ * said when no cache folder is writable; GKREPORT_NO_FONT_CACHE
+ * (cache_dir.h) turns this cache off with the font caches.  Descriptions
+ * are never cached.
  */
 #ifndef GK_YAML_TREE_H
 #define GK_YAML_TREE_H
@@ -64,6 +79,36 @@ char *yaml_tree_read_file(arena *a, const char *path, size_t *size,
 const ynode *yaml_tree_load_buffer(arena *a, const char *display_name,
                                    const char *data, size_t size,
                                    diag_sink *diag);
+
+/* The tree the cache holds for data (size bytes), rebuilt in a with every
+ * position naming display_name, exactly as yaml_tree_load_buffer would
+ * build it; NULL when the cache holds none (or is off). */
+const ynode *yaml_tree_cache_load(arena *a, const char *display_name,
+                                  const char *data, size_t size);
+
+/* Saves root, the tree data (size bytes) parsed into, to the cache.  Only
+ * for a tree whose parse reported nothing: a hit replays no diagnostic.
+ * Failures are silent: the cache only saves time. */
+void yaml_tree_cache_save(arena *a, const ynode *root, const char *data,
+                          size_t size);
+
+/* The cache file that would hold data's tree, or NULL when the cache is
+ * off or has no folder (tests damage it). */
+const char *yaml_tree_cache_file(arena *a, const char *data, size_t size);
+
+/* yaml_tree_load_buffer, answered from the cache when it can be;
+ * *from_cache says which.  Never saves: the caller saves a parsed tree
+ * with yaml_tree_cache_save once it has checked what it describes (an
+ * erroneous layout is never kept). */
+const ynode *yaml_tree_load_buffer_cached(arena *a, const char *display_name,
+                                          const char *data, size_t size,
+                                          bool *from_cache, diag_sink *diag);
+
+/* yaml_tree_load_file through the cache, saving a parse that reported
+ * nothing (whatever the caller checks in the tree it checks again in a
+ * cached one, with the same positions). */
+const ynode *yaml_tree_load_file_cached(arena *a, const char *path,
+                                        diag_sink *diag);
 
 /* "scalar", "sequence" or "mapping", for messages. */
 const char *ynode_kind_name(ynode_kind kind);

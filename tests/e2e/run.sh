@@ -160,6 +160,9 @@ check "--help" "$gk" --help
 # --- fonts: CFF embedding, punctuation by ink, fallback, the A3 layout -------
 . "$here/fonts.sh"
 
+# --- prepared YAML trees: none, cold, warm, damaged; broken layouts never kept
+. "$here/tree_cache.sh"
+
 # --- atomic output: killed renders leave nothing, the old file or a whole PDF --
 . "$here/atomic.sh"
 

@@ -27,7 +27,9 @@ for t in "$@"; do
 	mkdir -p "$tmp/$t"
 	echo "== fuzz_$t: $seconds s"
 	# shellcheck disable=SC2046
-	if GK_DATA_DIR=$root ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+	# GKREPORT_NO_FONT_CACHE: generated layouts must not fill the user's
+	# cache with prepared trees (their unit tests forge damaged ones)
+	if GK_DATA_DIR=$root GKREPORT_NO_FONT_CACHE=1 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 		LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/fuzz/lsan.supp} \
 		"$fb/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \

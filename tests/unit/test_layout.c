@@ -5,11 +5,15 @@
  */
 #include "testing.h"
 
+#include <glob.h>
 #include <regex.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <math.h>
 
 #include "layout.h"
+#include "yaml_tree.h"
 
 /* ------------------------------------------------------------------ */
 /* The real layout                                                      */
@@ -1172,6 +1176,349 @@ test_pattern_literal(void **state)
 	arena_destroy(a);
 }
 
+/* ------------------------------------------------------------------ */
+/* Layouts from cached trees                                            */
+/* ------------------------------------------------------------------ */
+
+/* Both NULL, or the same text. */
+static void
+assert_same_string(const char *want, const char *got)
+{
+	if (want == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+}
+
+static void
+assert_same_strings(const char *const *want, const char *const *got,
+                    size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		assert_same_string(want[i], got[i]);
+}
+
+static void
+assert_same_pos(source_pos want, source_pos got)
+{
+	assert_same_string(want.file, got.file);
+	assert_int_equal(got.line, want.line);
+	assert_int_equal(got.column, want.column);
+}
+
+static void
+assert_same_cells(const table_cell *want, const table_cell *got, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		assert_int_equal(got[i].row, want[i].row);
+		assert_int_equal(got[i].col, want[i].col);
+		assert_int_equal(got[i].rowspan, want[i].rowspan);
+		assert_int_equal(got[i].colspan, want[i].colspan);
+		assert_same_string(want[i].text, got[i].text);
+		assert_int_equal(got[i].value_row, want[i].value_row);
+		assert_int_equal(got[i].value_col, want[i].value_col);
+		assert_int_equal(got[i].text_field, want[i].text_field);
+		assert_int_equal(got[i].align, want[i].align);
+		assert_same_pos(want[i].pos, got[i].pos);
+	}
+}
+
+static void
+assert_same_value_rows(const value_row *want, const value_row *got,
+                       size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		assert_same_string(want[i].id, got[i].id);
+		assert_same_string(want[i].name, got[i].name);
+		assert_int_equal(got[i].column_count, want[i].column_count);
+		assert_same_strings(want[i].columns, got[i].columns,
+		                    want[i].column_count);
+		assert_int_equal(got[i].kind, want[i].kind);
+		assert_same_pos(want[i].pos, got[i].pos);
+	}
+}
+
+static void
+assert_same_terms(const rule_term *want, const rule_term *got, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		assert_same_string(want[i].id, got[i].id);
+		assert_int_equal(got[i].previous, want[i].previous);
+		assert_int_equal(got[i].negative, want[i].negative);
+		assert_same_pos(want[i].pos, got[i].pos);
+	}
+}
+
+static void
+assert_same_rule(const table_rule *want, const table_rule *got)
+{
+	size_t i;
+
+	assert_int_equal(got->kind, want->kind);
+	assert_same_string(want->id, got->id);
+	assert_int_equal(got->level, want->level);
+	assert_same_string(want->why, got->why);
+	assert_same_pos(want->pos, got->pos);
+	assert_int_equal(got->per_row, want->per_row);
+	assert_int_equal(got->only_count, want->only_count);
+	assert_same_strings(want->only, got->only, want->only_count);
+	assert_int_equal(got->left_count, want->left_count);
+	assert_int_equal(got->right_count, want->right_count);
+	assert_same_terms(want->left, got->left, want->left_count);
+	assert_same_terms(want->right, got->right, want->right_count);
+	assert_int_equal(got->zero_row_count, want->zero_row_count);
+	assert_same_strings(want->zero_rows, got->zero_rows, want->zero_row_count);
+	assert_int_equal(got->agency_suffix_count, want->agency_suffix_count);
+	assert_same_strings(want->agency_suffixes, got->agency_suffixes,
+	                    want->agency_suffix_count);
+	assert_same_string(want->pattern, got->pattern);
+	assert_int_equal(got->compiled == NULL, want->compiled == NULL);
+	assert_same_string(want->literal, got->literal);
+	assert_int_equal(got->group, want->group);
+	assert_same_string(want->value, got->value);
+	assert_int_equal(got->cell_count, want->cell_count);
+	for (i = 0; i < want->cell_count; i++) {
+		assert_same_string(want->cells[i].row, got->cells[i].row);
+		assert_same_string(want->cells[i].column, got->cells[i].column);
+	}
+}
+
+static void
+assert_same_table(const table_def *want, const table_def *got)
+{
+	size_t i;
+
+	assert_same_string(want->id, got->id);
+	assert_same_pos(want->pos, got->pos);
+	assert_int_equal(got->row_count, want->row_count);
+	assert_int_equal(got->col_count, want->col_count);
+	assert_int_equal(got->header_rows, want->header_rows);
+	for (i = 0; i < (size_t)want->col_count; i++) {
+		assert_int_equal(got->columns[i].kind, want->columns[i].kind);
+		assert_true(got->columns[i].value == want->columns[i].value);
+	}
+	assert_int_equal(got->cell_count, want->cell_count);
+	assert_same_cells(want->cells, got->cells, want->cell_count);
+	assert_int_equal(got->value_row_count, want->value_row_count);
+	assert_same_value_rows(want->value_rows, got->value_rows,
+	                       want->value_row_count);
+	assert_int_equal(got->font_role, want->font_role);
+	assert_true(got->size == want->size && got->padding == want->padding &&
+	            got->inner_rule == want->inner_rule &&
+	            got->outer_rule == want->outer_rule);
+	assert_same_string(want->note, got->note);
+	assert_same_string(want->caption, got->caption);
+	assert_int_equal(got->landscape, want->landscape);
+	assert_int_equal(got->sum_count, want->sum_count);
+	for (i = 0; i < want->sum_count; i++) {
+		assert_int_equal(got->sums[i].over_columns, want->sums[i].over_columns);
+		assert_same_string(want->sums[i].target, got->sums[i].target);
+		assert_int_equal(got->sums[i].term_count, want->sums[i].term_count);
+		assert_same_strings(want->sums[i].terms, got->sums[i].terms,
+		                    want->sums[i].term_count);
+		assert_same_string(want->sums[i].rule, got->sums[i].rule);
+		assert_int_equal(got->sums[i].level, want->sums[i].level);
+		assert_same_pos(want->sums[i].pos, got->sums[i].pos);
+	}
+	assert_int_equal(got->rule_count, want->rule_count);
+	for (i = 0; i < want->rule_count; i++)
+		assert_same_rule(&want->rules[i], &got->rules[i]);
+	assert_same_string(want->value_rule, got->value_rule);
+	assert_same_string(want->structure_rule, got->structure_rule);
+	assert_int_equal(got->outdated_count, want->outdated_count);
+	for (i = 0; i < want->outdated_count; i++) {
+		assert_same_string(want->outdated[i].key, got->outdated[i].key);
+		assert_same_string(want->outdated[i].instead, got->outdated[i].instead);
+		assert_same_pos(want->outdated[i].pos, got->outdated[i].pos);
+	}
+	assert_int_equal(got->repeat == NULL, want->repeat == NULL);
+	if (want->repeat != NULL) {
+		assert_int_equal(got->repeat->at, want->repeat->at);
+		assert_int_equal(got->repeat->row_count, want->repeat->row_count);
+		assert_int_equal(got->repeat->text_field_count,
+		                 want->repeat->text_field_count);
+		assert_same_strings(want->repeat->text_fields, got->repeat->text_fields,
+		                    want->repeat->text_field_count);
+		assert_int_equal(got->repeat->value_row_count,
+		                 want->repeat->value_row_count);
+		assert_same_value_rows(want->repeat->value_rows,
+		                       got->repeat->value_rows,
+		                       want->repeat->value_row_count);
+		assert_int_equal(got->repeat->cell_count, want->repeat->cell_count);
+		assert_same_cells(want->repeat->cells, got->repeat->cells,
+		                  want->repeat->cell_count);
+		for (i = 0; i < want->repeat->text_field_count; i++)
+			assert_same_pos(want->repeat->text_sources[i].pos,
+			                got->repeat->text_sources[i].pos);
+		assert_same_pos(want->repeat->pos, got->repeat->pos);
+	}
+}
+
+/* got holds what want holds, positions included, field by field. */
+static void
+assert_same_layout(const layout *want, const layout *got)
+{
+	size_t i;
+
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_same_string(want->name, got->name);
+	assert_same_string(want->path, got->path);
+	assert_int_equal(got->source_size, want->source_size);
+	assert_memory_equal(got->source, want->source, want->source_size);
+	assert_true(got->page.width == want->page.width &&
+	            got->page.height == want->page.height &&
+	            got->page.margin_top == want->page.margin_top &&
+	            got->page.margin_left == want->page.margin_left &&
+	            got->page.text_width == want->page.text_width &&
+	            got->page.text_height == want->page.text_height &&
+	            got->page.line_pitch == want->page.line_pitch);
+	assert_int_equal(got->font_role_count, want->font_role_count);
+	for (i = 0; i < want->font_role_count; i++) {
+		assert_same_string(want->font_roles[i].name, got->font_roles[i].name);
+		assert_true(got->font_roles[i].size == want->font_roles[i].size);
+		assert_same_pos(want->font_roles[i].pos, got->font_roles[i].pos);
+	}
+	for (i = 0; i < STYLE_COUNT; i++) {
+		const block_style *s = &want->styles[i], *t = &got->styles[i];
+
+		assert_int_equal(t->font_role, s->font_role);
+		assert_int_equal(t->align, s->align);
+		assert_true(t->first_indent_em == s->first_indent_em &&
+		            t->left_indent_em == s->left_indent_em &&
+		            t->right_indent_em == s->right_indent_em &&
+		            t->space_before == s->space_before &&
+		            t->space_after == s->space_after &&
+		            t->line_pitch == s->line_pitch);
+		assert_int_equal(t->keep_with_next, s->keep_with_next);
+	}
+	assert_int_equal(got->page_number.font_role, want->page_number.font_role);
+	assert_same_string(want->page_number.format, got->page_number.format);
+	assert_true(got->page_number.below_text == want->page_number.below_text &&
+	            got->page_number.indent_em == want->page_number.indent_em);
+	assert_int_equal(got->page_number.odd_align, want->page_number.odd_align);
+	assert_int_equal(got->page_number.even_align, want->page_number.even_align);
+	assert_int_equal(got->title_phrase_count, want->title_phrase_count);
+	assert_same_strings(want->title_phrases, got->title_phrases,
+	                    want->title_phrase_count);
+	assert_int_equal(got->subheading_number_count,
+	                 want->subheading_number_count);
+	assert_same_strings(want->subheading_numbers, got->subheading_numbers,
+	                    want->subheading_number_count);
+	assert_int_equal(got->chapter_count, want->chapter_count);
+	for (i = 0; i < want->chapter_count; i++) {
+		assert_same_string(want->chapters[i].id, got->chapters[i].id);
+		assert_same_string(want->chapters[i].heading, got->chapters[i].heading);
+		assert_int_equal(got->chapters[i].alias_count,
+		                 want->chapters[i].alias_count);
+		assert_same_strings(want->chapters[i].aliases, got->chapters[i].aliases,
+		                    want->chapters[i].alias_count);
+		assert_int_equal(got->chapters[i].table, want->chapters[i].table);
+		assert_same_pos(want->chapters[i].pos, got->chapters[i].pos);
+	}
+	assert_int_equal(got->table_count, want->table_count);
+	for (i = 0; i < want->table_count; i++)
+		assert_same_table(&want->tables[i], &got->tables[i]);
+	assert_same_string(want->chapter_rule, got->chapter_rule);
+	assert_same_string(want->outdated_format, got->outdated_format);
+}
+
+/* The trees of layouts/ are cached in the run's own folder (see main). */
+static bool
+tree_cached(arena *a, const char *data, size_t size)
+{
+	struct stat st;
+
+	return stat(yaml_tree_cache_file(a, data, size), &st) == 0;
+}
+
+/* Every layout of layouts/: parsed, from a cold cache (which saves its
+ * tree) and from a warm one (which reads it) it loads the same, field by
+ * field and position by position. */
+static void
+test_cached_layouts(void **state)
+{
+	char pattern[4096];
+	glob_t paths;
+	size_t i;
+
+	snprintf(pattern, sizeof(pattern), "%s/layouts/*.yaml", test_data_dir());
+	assert_int_equal(glob(pattern, 0, NULL, &paths), 0);
+	assert_true(paths.gl_pathc >= 3);
+	for (i = 0; i < paths.gl_pathc; i++) {
+		const char *path = paths.gl_pathv[i];
+		diag_capture run;
+		const layout *parsed, *cold, *warm;
+		const char *data;
+		size_t size = 0;
+
+		diag_capture_begin(&run);
+		data = yaml_tree_read_file(run.a, path, &size, &run.diag);
+		unlink(yaml_tree_cache_file(run.a, data, size));
+		setenv("GKREPORT_NO_FONT_CACHE", "1", 1);
+		parsed = layout_load_file(run.a, path, &run.diag);
+		unsetenv("GKREPORT_NO_FONT_CACHE");
+		assert_false(tree_cached(run.a, data, size));
+		cold = layout_load_file(run.a, path, &run.diag);
+		assert_true(tree_cached(run.a, data, size));
+		assert_non_null(yaml_tree_cache_load(run.a, path, data, size));
+		warm = layout_load_file(run.a, path, &run.diag);
+		assert_string_equal(diag_capture_text(&run), "");
+		assert_same_layout(parsed, cold);
+		assert_same_layout(parsed, warm);
+		diag_capture_end(&run);
+	}
+	globfree(&paths);
+}
+
+/* A layout that does not load is never kept, whether its YAML is wrong
+ * or what it says: every load reports the same, at the same places. */
+static void
+test_erroneous_layout_not_cached(void **state)
+{
+	static const struct { const char *from, *to, *expected; } broken[] = {
+		{ "title: {font: title, align: center}",
+		  "title: {font: title, algin: center}",
+		  "t.yaml:5:24: error: unknown key 'algin' in styles.title "
+		  "(did you mean 'align'?)\n" },
+		{ "name: mini\n", "name: mini\nname: maxi\n",
+		  "t.yaml:2:1: error: duplicate key 'name' (first at line 1)\n" },
+	};
+	size_t i;
+	int round;
+
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++)
+		for (round = 0; round < 2; round++) {
+			diag_capture run;
+			const char *text;
+
+			diag_capture_begin(&run);
+			text = variant(run.a, broken[i].from, broken[i].to);
+			assert_null(layout_load_buffer(run.a, "t.yaml", text, strlen(text),
+			                               &run.diag));
+			assert_string_equal(diag_capture_text(&run), broken[i].expected);
+			assert_false(tree_cached(run.a, text, strlen(text)));
+			diag_capture_end(&run);
+		}
+	{
+		diag_capture run;
+
+		diag_capture_begin(&run);
+		assert_non_null(layout_load_buffer(run.a, "t.yaml", mini, strlen(mini),
+		                                   &run.diag));
+		assert_true(tree_cached(run.a, mini, strlen(mini)));
+		diag_capture_end(&run);
+	}
+}
+
 int
 main(void)
 {
@@ -1214,6 +1561,26 @@ main(void)
 		cmocka_unit_test(test_chapters),
 		cmocka_unit_test(test_pattern_literal),
 	};
+	const struct CMUnitTest cache_tests[] = {
+		cmocka_unit_test(test_cached_layouts),
+		cmocka_unit_test(test_erroneous_layout_not_cached),
+	};
+	char cache[] = "/tmp/gk_test_layout_XXXXXX", cmd[64];
+	int failed;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* Every test twice: every layout parsed, then with a tree cache of
+	 * this run's own (the first load of each layout writes its tree, the
+	 * later ones read it). */
+	assert_non_null(mkdtemp(cache));
+	setenv("XDG_CACHE_HOME", cache, 1);
+	setenv("GKREPORT_NO_FONT_CACHE", "1", 1);
+	failed = cmocka_run_group_tests_name("parsed layouts", tests, NULL, NULL);
+	unsetenv("GKREPORT_NO_FONT_CACHE");
+	failed += cmocka_run_group_tests_name("cached layouts", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("the tree cache", cache_tests,
+	                                      NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache);
+	if (system(cmd) != 0)
+		failed++;
+	return failed;
 }
