@@ -20,15 +20,6 @@ typedef struct cff_buf {
 	size_t size;
 } cff_buf;
 
-/* One INDEX: where its data starts and its count + 1 offsets. */
-typedef struct cff_index {
-	size_t start;                /* offset of the first offset entry */
-	unsigned count;
-	unsigned off_size;
-	size_t data_base;            /* offsets are relative to data_base + 1 */
-	size_t end;                  /* first byte after the INDEX */
-} cff_index;
-
 /* The Top DICT values this reader needs; -1 when absent. */
 typedef struct top_dict {
 	long charset, charstrings;
@@ -305,6 +296,28 @@ cff_index_find(const unsigned char *data, size_t size, size_t offset,
 	return true;
 }
 
+/* cff_index_read:
+ * read_index for the subset writer. */
+bool
+cff_index_read(const unsigned char *data, size_t size, size_t offset,
+               cff_index *ix)
+{
+	cff_buf b = { data, size };
+
+	return read_index(&b, offset, ix);
+}
+
+/* cff_index_entry:
+ * index_entry for the subset writer. */
+bool
+cff_index_entry(const unsigned char *data, size_t size, const cff_index *ix,
+                unsigned i, size_t *from, size_t *to)
+{
+	cff_buf b = { data, size };
+
+	return index_entry(&b, ix, i, from, to);
+}
+
 /* cff_index_item:
  * The extent [*from, *to) of entry i of the INDEX at offset. */
 bool
@@ -381,4 +394,15 @@ cff_dict_entry(const unsigned char *data, size_t end, size_t *p,
 		*op = 0x0C00 | data[(*p)++];
 	}
 	return true;
+}
+
+/* cff_dict_integer:
+ * dict_operand, but a real is refused rather than read as 0. */
+bool
+cff_dict_integer(const unsigned char *data, size_t end, size_t *p,
+                 long *value)
+{
+	cff_buf b = { data, end };
+
+	return *p < end && data[*p] != 30 && dict_operand(&b, p, end, value);
 }

@@ -32,14 +32,29 @@ typedef struct cff_info {
 bool cff_read(arena *a, const unsigned char *data, size_t size,
               cff_info *out, const char **why);
 
+/* One INDEX: where its data starts and its count + 1 offsets. */
+typedef struct cff_index {
+	size_t start;                /* offset of the first offset entry */
+	unsigned count;
+	unsigned off_size;
+	size_t data_base;            /* offsets are relative to data_base + 1 */
+	size_t end;                  /* first byte after the INDEX */
+} cff_index;
+
 /* Pieces of the reader for the subset writer (cff_subset.c), every
  * offset checked against size (or end).  cff_index_find gives the count
  * of the INDEX at offset and the first byte after it; cff_index_item the
- * extent [*from, *to) of its entry i. */
+ * extent [*from, *to) of its entry i.  For many look-ups in one INDEX,
+ * cff_index_read reads its header once and cff_index_entry gives its
+ * entry i from there. */
 bool cff_index_find(const unsigned char *data, size_t size, size_t offset,
                     unsigned *count, size_t *end);
 bool cff_index_item(const unsigned char *data, size_t size, size_t offset,
                     unsigned i, size_t *from, size_t *to);
+bool cff_index_read(const unsigned char *data, size_t size, size_t offset,
+                    cff_index *ix);
+bool cff_index_entry(const unsigned char *data, size_t size,
+                     const cff_index *ix, unsigned i, size_t *from, size_t *to);
 
 /* The CIDs (into cids) of count glyphs, ascending and below the glyph
  * count, from the charset at offset of a CID-keyed font: for a subset,
@@ -52,5 +67,11 @@ bool cff_charset_cids(const unsigned char *data, size_t size, size_t offset,
  * and the operator (12 x as 0x0C00 | x); *p moves past it. */
 bool cff_dict_entry(const unsigned char *data, size_t end, size_t *p,
                     long *operands, size_t max, size_t *n, unsigned *op);
+
+/* One DICT operand at *p (below end) that must be an integer, such as a
+ * string's SID; *p moves past it.  False for a real or a malformed
+ * number. */
+bool cff_dict_integer(const unsigned char *data, size_t end, size_t *p,
+                      long *value);
 
 #endif

@@ -19,8 +19,8 @@
  * whole file.  Anything else makes it absent: the caller opens the face
  * and writes a new summary, to a temporary file renamed over the old one.
  * When no cache directory is writable nothing is built or saved, and
- * nothing is said.  GKREPORT_NO_FONT_CACHE (font_cache.h) turns summaries
- * off with the font cache.
+ * nothing is said.  GKREPORT_NO_FONT_CACHE turns summaries off with the
+ * other caches (cache_dir.h).
  */
 #ifndef GK_FACE_SUMMARY_H
 #define GK_FACE_SUMMARY_H

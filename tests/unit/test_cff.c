@@ -178,6 +178,43 @@ test_dict_entry(void **state)
 	assert_false(cff_dict_entry(dict, sizeof(dict), &p, v, 1, &n, &op));
 }
 
+/* cff_dict_integer reads an integer operand (a SID) and refuses a real
+ * or a number cut short; cff_index_read and cff_index_entry give the
+ * entries cff_index_item gives. */
+static void
+test_dict_integer_and_index(void **state)
+{
+	static const unsigned char dict[] = { 0xF8, 0x1B, 0x1E, 0x1F, 0x1C, 0x01 };
+	static const unsigned char index[] = { 0, 3, 1, 1, 3, 3, 6, 'a', 'b',
+	                                       'c', 'd', 'e' };
+	cff_index ix;
+	size_t p = 0, from, to, item_from, item_to;
+	long v;
+	unsigned i;
+
+	(void)state;
+	assert_true(cff_dict_integer(dict, sizeof(dict), &p, &v));
+	assert_int_equal(v, 391);
+	assert_int_equal(p, 2);
+	assert_false(cff_dict_integer(dict, sizeof(dict), &p, &v));  /* a real */
+	p = 4;
+	assert_false(cff_dict_integer(dict, sizeof(dict), &p, &v));  /* cut */
+	assert_false(cff_dict_integer(dict, 0, &p, &v));
+	assert_true(cff_index_read(index, sizeof(index), 0, &ix));
+	assert_int_equal(ix.count, 3);
+	assert_int_equal(ix.end, sizeof(index));
+	for (i = 0; i < 3; i++) {
+		assert_true(cff_index_entry(index, sizeof(index), &ix, i, &from, &to));
+		assert_true(cff_index_item(index, sizeof(index), 0, i, &item_from,
+		                           &item_to));
+		assert_int_equal(from, item_from);
+		assert_int_equal(to, item_to);
+	}
+	assert_int_equal(to - from, 3);
+	assert_false(cff_index_entry(index, sizeof(index), &ix, 3, &from, &to));
+	assert_false(cff_index_read(index, sizeof(index) - 1, 0, &ix));
+}
+
 int
 main(void)
 {
@@ -186,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_noto_collection_face),
 		cmocka_unit_test(test_bad_input_refused),
 		cmocka_unit_test(test_dict_entry),
+		cmocka_unit_test(test_dict_integer_and_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
