@@ -19,6 +19,7 @@
 #include <qpdf/qpdf-c.h>
 
 #include "arena.h"
+#include "dynlib.h"
 #include "output.h"
 #include "render.h"
 
@@ -66,18 +67,6 @@ typedef struct extractor {
 	int status;
 } extractor;
 
-/* The function name within libqpdf, or NULL when the library lacks it;
- * *missing names the first one lacking. */
-static void *
-find_function(void *handle, const char *name, const char **missing)
-{
-	void *function = dlsym(handle, name);
-
-	if (function == NULL && *missing == NULL)
-		*missing = name;
-	return function;
-}
-
 /* Opens libqpdf and finds every function extract uses; false after an
  * error saying which package to install (a system without it is, like
  * one without fonts, no fault of the PDF). */
@@ -97,7 +86,7 @@ qpdf_library_open(qpdf_library *lib, diag_sink *diag)
 	}
 #define QPDF_FIND(name)                                                   \
 	lib->name = (__typeof__(lib->name))                               \
-	    find_function(lib->handle, "qpdf_" #name, &missing);
+	    dynlib_function(lib->handle, "qpdf_" #name, &missing);
 	QPDF_FUNCTIONS(QPDF_FIND)
 #undef QPDF_FIND
 	if (missing != NULL) {
