@@ -17,14 +17,20 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # libqpdf-dev gives extract.c qpdf-c.h and brings libqpdf29, which
-# gkreport extract loads at run time (it is not linked: see Makefile).
+# gkreport extract loads at run time (it is not linked: see Makefile);
+# libharfbuzz-dev likewise gives harfbuzz_subset.c its headers and brings
+# libharfbuzz-subset0, loaded for fonts our subset writers refuse (the
+# unit tests link HarfBuzz to compare with it).
 build_packages="gcc make pkg-config libhpdf-dev libfreetype-dev libfontconfig-dev
 libyaml-dev libharfbuzz-dev libdeflate-dev libcmocka-dev libqpdf-dev
 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
 fonts-wqy-zenhei fonts-lxgw-wenkai icc-profiles-free
 fonts-noto-cjk fonts-liberation2"
+# fonts-stix (2.8 MB) is a test font: STIX's OpenType faces are name-keyed
+# CFF, which the PDF writer's CFF subset writer refuses, so they exercise
+# its HarfBuzz fallback (tests/e2e/fallback.sh, test_pdf_writer).
 test_packages="poppler-utils qpdf mupdf-tools python3-pikepdf icc-profiles-free clang-14 libclang-rt-14-dev
-valgrind"
+valgrind fonts-stix"
 
 mode=${1:-build}
 case $mode in

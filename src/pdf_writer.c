@@ -5,13 +5,16 @@
  * cross-reference table, Flate, saving).  Fonts, content streams, the
  * outline, Info, XMP, /ID, the output intent and attached files are built
  * here, because libharu's own versions are wrong or missing for PDF/A and
- * for CJK text (spec/libharu.md): each font is subset (by copying its
- * kept glyphs, cff_subset.h and tt_subset.h; HarfBuzz for fonts those
- * refuse) and embedded as a Type0 font, so characters above U+FFFF draw like any
- * other.  A TrueType subset becomes a CIDFontType2 whose CIDs are its
- * glyph ids; a CFF subset (Noto CJK, Fandol) becomes a CIDFontType0 with
- * its bare CFF table as FontFile3 /CIDFontType0C, and its CIDs are those
- * of the subset's charset (archive.md 1.3: not the glyph ids for Fandol).
+ * for CJK text (spec/libharu.md): each font is read with sfnt.h (cmap,
+ * advances, FontDescriptor values, PostScript name, as HarfBuzz gave
+ * them), subset (by copying its kept glyphs, cff_subset.h and
+ * tt_subset.h; HarfBuzz, loaded only then, for fonts those refuse:
+ * harfbuzz_subset.h) and embedded as a Type0 font, so characters above
+ * U+FFFF draw like any other.  A TrueType subset becomes a CIDFontType2
+ * whose CIDs are its glyph ids; a CFF subset (Noto CJK, Fandol) becomes
+ * a CIDFontType0 with its bare CFF table as FontFile3 /CIDFontType0C, and
+ * its CIDs are those of the subset's charset (archive.md 1.3: not the
+ * glyph ids for Fandol).
  * One HPDF_Doc per call and no mutable globals: documents can be written
  * in parallel.
  */
@@ -29,10 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <hb.h>
-#include <hb-ot.h>
-#include <hb-subset.h>
-
 #include <libdeflate.h>
 
 #include <hpdf.h>
@@ -44,11 +43,14 @@
 
 #include "arena.h"
 #include "cff.h"
+#include "cff_bounds.h"
 #include "cff_subset.h"
-#include "tt_subset.h"
 #include "font_files.h"
-#include "utf8.h"
+#include "harfbuzz_subset.h"
+#include "sfnt.h"
 #include "timing.h"
+#include "tt_subset.h"
+#include "utf8.h"
 
 #define SRGB_PROFILE_PATH "/usr/share/color/icc/sRGB.icc"
 #define SRGB_CONDITION "sRGB IEC61966-2.1"
@@ -59,6 +61,10 @@
 #define INFO_FIELD_COUNT 5
 #define NUMBER_EXACT_LIMIT 40000.0  /* put_number: 40000 * 100000 < 2^32 */
 #define FONT_THREADS_MAX 4      /* prepare_fonts: a report has about 7 fonts */
+#define CODE_PAGE_SHIFT 12      /* code_set: 4096 characters a page */
+#define CODE_PAGE_MASK ((1u << CODE_PAGE_SHIFT) - 1)
+#define CODE_PAGE_WORDS ((1u << CODE_PAGE_SHIFT) / 64)
+#define CODE_PAGES ((0x10FFFFu >> CODE_PAGE_SHIFT) + 1)
 
 /* libdeflate's level for every compressed stream.  Measured on the seed
  * report's streams (303 KB raw, mostly CFF programs): level 1 takes
@@ -96,8 +102,8 @@ typedef struct font_metrics {
  * comes from the subset's charset. */
 typedef struct font_program {
 	program_kind kind;
-	hb_blob_t *data;         /* the sfnt (TrueType) or bare CFF table,
-	                            released once packed */
+	const unsigned char *data; /* the sfnt (TrueType) or bare CFF table
+	                            (the font's arena's), NULL once packed */
 	unsigned char *packed;   /* data Flate-compressed, for the font file */
 	size_t packed_size;
 	unsigned size;           /* data's length (/Length1) */
@@ -114,16 +120,38 @@ typedef struct font_program {
 	font_metrics metrics;
 } font_program;
 
+/* 4096 characters of a code_set, a bit each, with the rank (index in
+ * the sorted list) of the first character of each 64-bit word. */
+typedef struct code_page {
+	uint64_t bits[CODE_PAGE_WORDS];
+	uint32_t rank[CODE_PAGE_WORDS];
+} code_page;
+
+/* A set of characters: pages of bits while it is filled, then the
+ * characters in ascending order, each known by its rank there. */
+typedef struct code_set {
+	code_page **pages;       /* CODE_PAGES entries, NULL: none there */
+	uint32_t *sorted;        /* after code_set_finish */
+	size_t count;
+} code_set;
+
+/* A source face: the file's mapping (a reference) and its parsed
+ * directory, kept by pdf_font_cache between documents. */
+typedef struct source_face {
+	font_file *file;
+	sfnt_face sfnt;
+	program_kind kind;
+} source_face;
+
 /* One entry of doc->fonts, and what embedding it needs. */
 typedef struct embedded_font {
 	size_t canonical;        /* first doc->fonts entry with the same file+face */
-	hb_set_t *code_points;   /* characters drawn with it (canonical only) */
-	hb_face_t *face;         /* the source face (a reference) */
-	bool face_cached;        /* face came from the font cache */
-	const font_file *file;   /* the mapping an opened face reads (the
-	                            face holds the reference); NULL if cached */
+	code_set chars;          /* characters drawn with it (canonical only) */
+	source_face *face;       /* the source face (the writer's or the cache's) */
+	bool face_cached;        /* the font cache owns face */
 	arena *mem;              /* what preparing it allocated (its thread's) */
-	hb_map_t *cid_of;        /* code point -> subset glyph, then CID */
+	uint32_t *glyph_of;      /* per character of chars: its source glyph */
+	uint32_t *cid_of;        /* per character: its subset glyph, then CID */
 	font_program program;
 	HPDF_Dict dict;          /* the Type0 font */
 	char resource[24];       /* its name in page resources: F1, F2, ... */
@@ -149,8 +177,7 @@ typedef struct byte_buffer {
 typedef struct cached_face {
 	char *path;
 	int face_index;
-	hb_face_t *face;
-	program_kind kind;
+	source_face *face;
 } cached_face;
 
 struct pdf_font_cache {
@@ -228,21 +255,6 @@ static const struct {
 	{ HPDF_DICT_COUNT_ERR, "too many dictionary entries" },
 	{ HPDF_ARRAY_COUNT_ERR, "too many array elements" },
 	{ HPDF_XREF_COUNT_ERR, "too many objects" },
-};
-
-/* Tables a PDF font program does not need (layout, colour, bitmaps,
- * vertical metrics); dropping them keeps the subset small. */
-static const hb_tag_t unneeded_tables[] = {
-	HB_TAG('G','S','U','B'), HB_TAG('G','P','O','S'), HB_TAG('G','D','E','F'),
-	HB_TAG('B','A','S','E'), HB_TAG('J','S','T','F'), HB_TAG('M','A','T','H'),
-	HB_TAG('k','e','r','n'), HB_TAG('v','h','e','a'), HB_TAG('v','m','t','x'),
-	HB_TAG('V','O','R','G'), HB_TAG('E','B','D','T'), HB_TAG('E','B','L','C'),
-	HB_TAG('E','B','S','C'), HB_TAG('C','B','D','T'), HB_TAG('C','B','L','C'),
-	HB_TAG('s','b','i','x'), HB_TAG('C','O','L','R'), HB_TAG('C','P','A','L'),
-	HB_TAG('S','V','G',' '), HB_TAG('m','o','r','x'), HB_TAG('k','e','r','x'),
-	HB_TAG('D','S','I','G'), HB_TAG('m','e','t','a'), HB_TAG('g','a','s','p'),
-	HB_TAG('h','d','m','x'), HB_TAG('L','T','S','H'), HB_TAG('V','D','M','X'),
-	HB_TAG('P','C','L','T'),
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -734,6 +746,59 @@ new_destination(writer *w, HPDF_Page target, double top)
 	return dest;
 }
 
+/* ---- sets of characters -------------------------------------------------- */
+
+/* Adds a character to a set (pages made on first use, from the arena). */
+static void
+code_set_add(arena *mem, code_set *set, uint32_t cp)
+{
+	code_page **slot;
+
+	if (set->pages == NULL)
+		set->pages = arena_calloc(mem, CODE_PAGES, sizeof(*set->pages));
+	slot = &set->pages[cp >> CODE_PAGE_SHIFT];
+	if (*slot == NULL)
+		*slot = arena_calloc(mem, 1, sizeof(**slot));
+	(*slot)->bits[(cp & CODE_PAGE_MASK) >> 6] |= (uint64_t)1 << (cp & 63);
+}
+
+/* Lists the characters added, ascending, and numbers them (their rank,
+ * code_set_rank), once they are all added. */
+static void
+code_set_finish(arena *mem, code_set *set)
+{
+	size_t p, word, n = 0;
+	uint64_t bits;
+	code_page *block;
+
+	for (p = 0; set->pages != NULL && p < CODE_PAGES; p++)
+		for (word = 0; set->pages[p] != NULL && word < CODE_PAGE_WORDS; word++)
+			n += (size_t)__builtin_popcountll(set->pages[p]->bits[word]);
+	set->sorted = arena_calloc(mem, n + 1, sizeof(uint32_t));
+	set->count = 0;
+	for (p = 0; set->pages != NULL && p < CODE_PAGES; p++) {
+		if ((block = set->pages[p]) == NULL)
+			continue;
+		for (word = 0; word < CODE_PAGE_WORDS; word++) {
+			block->rank[word] = (uint32_t)set->count;
+			for (bits = block->bits[word]; bits != 0; bits &= bits - 1)
+				set->sorted[set->count++] = (uint32_t)(p << CODE_PAGE_SHIFT |
+				    word << 6 | (size_t)__builtin_ctzll(bits));
+		}
+	}
+}
+
+/* The index in set->sorted of a character of a finished set. */
+static size_t
+code_set_rank(const code_set *set, uint32_t cp)
+{
+	const code_page *block = set->pages[cp >> CODE_PAGE_SHIFT];
+	size_t word = (cp & CODE_PAGE_MASK) >> 6;
+	uint64_t below = block->bits[word] & (((uint64_t)1 << (cp & 63)) - 1);
+
+	return block->rank[word] + (size_t)__builtin_popcountll(below);
+}
+
 /* ---- collecting the characters each font draws ------------------------ */
 
 /* Maps every doc->fonts entry to the first entry naming the same file and
@@ -793,8 +858,6 @@ collect_run(writer *w, size_t page_no, const text_run *run)
 	if (!run_is_valid(w, page_no, run))
 		return false;
 	f = &w->fonts[w->fonts[run->font].canonical];
-	if (f->code_points == NULL)
-		f->code_points = hb_set_create();
 	while (i < run->length) {
 		n = utf8_decode(run->text + i, run->length - i, &cp);
 		if (n == 0) {
@@ -807,14 +870,15 @@ collect_run(writer *w, size_t page_no, const text_run *run)
 			             "text run", page_no, (unsigned)cp);
 			ok = false;
 		}
-		hb_set_add(f->code_points, cp);
+		code_set_add(w->mem, &f->chars, cp);
 		i += n;
 	}
 	return ok;
 }
 
 /* Walks every run of every page once, validating and collecting, so the
- * document fails before any PDF work if a character cannot be drawn. */
+ * document fails before any PDF work if a character cannot be drawn;
+ * then lists each font's characters. */
 static bool
 collect_code_points(writer *w)
 {
@@ -827,20 +891,16 @@ collect_code_points(writer *w)
 		for (r = 0; r < pg->run_count; r++)
 			ok = collect_run(w, p + 1, &pg->runs[r]) && ok;
 	}
-	for (p = 0; ok && p < w->doc->font_count; p++) {
-		if (w->fonts[p].code_points != NULL &&
-		    !hb_set_allocation_successful(w->fonts[p].code_points)) {
-			writer_error(w, "PDF writer: out of memory");
-			ok = false;
-		}
-	}
+	for (p = 0; ok && p < w->doc->font_count; p++)
+		if (w->fonts[p].canonical == p)
+			code_set_finish(w->mem, &w->fonts[p].chars);
 	return ok;
 }
 
 /* ---- opening and checking fonts ---------------------------------------- */
 
-/* Says why a font file could not be opened, naming the path; HarfBuzz does
- * not report the reason, so the file is probed once more for errno. */
+/* Says why a font file could not be opened, naming the path; the mapping
+ * does not keep the reason, so the file is probed once more for errno. */
 static void
 report_unreadable_font(writer *w, const char *path)
 {
@@ -851,32 +911,30 @@ report_unreadable_font(writer *w, const char *path)
 		writer_error(w, "cannot read font file %s", path);
 }
 
-/* True when the face has the given OpenType table (non-empty). */
+/* True when the face has the given table, not empty. */
 static bool
-face_has_table(hb_face_t *face, hb_tag_t tag)
+face_has_table(const sfnt_face *face, uint32_t tag)
 {
-	hb_blob_t *table = hb_face_reference_table(face, tag);
-	bool present = hb_blob_get_length(table) > 0;
+	sfnt_table table;
 
-	hb_blob_destroy(table);
-	return present;
+	return sfnt_find_table(face, tag, &table) && table.size > 0;
 }
 
 /* Classifies the face's outlines into a program kind: glyf is TrueType,
  * 'CFF ' is CFF; false (after an error) for CFF2 and for no outlines. */
 static bool
-find_program_kind(writer *w, hb_face_t *face, const page_font *source,
+find_program_kind(writer *w, const sfnt_face *face, const page_font *source,
                   program_kind *kind)
 {
-	if (face_has_table(face, HB_TAG('g','l','y','f'))) {
+	if (face_has_table(face, SFNT_TAG('g','l','y','f'))) {
 		*kind = PROGRAM_TRUETYPE;
 		return true;
 	}
-	if (face_has_table(face, HB_TAG('C','F','F',' '))) {
+	if (face_has_table(face, SFNT_TAG('C','F','F',' '))) {
 		*kind = PROGRAM_CFF;
 		return true;
 	}
-	if (face_has_table(face, HB_TAG('C','F','F','2')))
+	if (face_has_table(face, SFNT_TAG('C','F','F','2')))
 		writer_error(w, "font %s (face %d) has CFF2 (variable) outlines, "
 		             "which PDF/A-1 cannot embed", source->path,
 		             source->face_index);
@@ -886,60 +944,62 @@ find_program_kind(writer *w, hb_face_t *face, const page_font *source,
 	return false;
 }
 
-/* A blob over the file's one mapping in the process (font_files.h),
- * which FreeType's faces and other threads' blobs read too, so its pages
- * count once in the resident set; the blob holds a reference to it.
- * NULL (errno set) when the file cannot be mapped or is too large for a
- * blob, as with hb_blob_create_from_file_or_fail. */
-static hb_blob_t *
-font_file_blob(const char *path, const font_file **mapped)
+/* Lets a face go: its file's reference and itself. */
+static void
+source_face_free(source_face *face)
 {
-	font_file *file = font_file_acquire(path);
-
-	if (file == NULL)
-		return NULL;
-	if (font_file_size(file) >= 1u << 31) {   /* HarfBuzz's limit */
-		font_file_release(file);
-		errno = EFBIG;
-		return NULL;
-	}
-	*mapped = file;
-	return hb_blob_create_or_fail((const char *)font_file_data(file),
-	                              (unsigned)font_file_size(file),
-	                              HB_MEMORY_MODE_READONLY, file,
-	                              font_file_release);
+	if (face == NULL)
+		return;
+	font_file_release(face->file);
+	free(face);
 }
 
 /* Opens face `face_index` of a font file and classifies its outlines;
- * a missing file or face is reported with the path.  *mapped gets the
- * file's mapping, which the face keeps. */
-static hb_face_t *
-open_font_file(writer *w, const page_font *source, program_kind *kind,
-               const font_file **mapped)
+ * a missing file or face is reported with the path.  The face reads the
+ * file's one mapping in the process (font_files.h), which FreeType's
+ * faces and other threads read too, so its pages count once in the
+ * resident set; the face holds a reference to it. */
+static source_face *
+open_font_file(writer *w, const page_font *source)
 {
-	const font_file *file = NULL;
-	hb_blob_t *blob = font_file_blob(source->path, &file);
+	font_file *file = font_file_acquire(source->path);
+	source_face *face;
 	unsigned faces;
-	hb_face_t *face;
+	const char *why;
 
-	if (blob == NULL) {
+	if (file != NULL && font_file_size(file) >= 1u << 31) {
+		font_file_release(file);   /* the limit HarfBuzz's blobs had */
+		file = NULL;
+		errno = EFBIG;
+	}
+	if (file == NULL) {
 		report_unreadable_font(w, source->path);
 		return NULL;
 	}
-	faces = hb_face_count(blob);
+	faces = sfnt_face_count(font_file_data(file), font_file_size(file));
 	if (source->face_index < 0 || (unsigned)source->face_index >= faces) {
 		writer_error(w, "font file %s has no face %d (it has %u)",
 		             source->path, source->face_index, faces);
-		hb_blob_destroy(blob);
+		font_file_release(file);
 		return NULL;
 	}
-	face = hb_face_create(blob, (unsigned)source->face_index);
-	hb_blob_destroy(blob);
-	if (!find_program_kind(w, face, source, kind)) {
-		hb_face_destroy(face);
+	if ((face = calloc(1, sizeof(*face))) == NULL) {
+		writer_error(w, "PDF writer: out of memory");
+		font_file_release(file);
 		return NULL;
 	}
-	*mapped = file;
+	face->file = file;
+	if (!sfnt_open(&face->sfnt, font_file_data(file), font_file_size(file),
+	               (unsigned)source->face_index, &why)) {
+		writer_error(w, "font %s (face %d) is damaged: %s", source->path,
+		             source->face_index, why);
+		source_face_free(face);
+		return NULL;
+	}
+	if (!find_program_kind(w, &face->sfnt, source, &face->kind)) {
+		source_face_free(face);
+		return NULL;
+	}
 	return face;
 }
 
@@ -960,7 +1020,7 @@ pdf_font_cache_free(pdf_font_cache *cache)
 		return;
 	for (i = 0; i < cache->count; i++) {
 		free(cache->items[i].path);
-		hb_face_destroy(cache->items[i].face);
+		source_face_free(cache->items[i].face);
 	}
 	free(cache->items);
 	free(cache);
@@ -979,45 +1039,47 @@ find_cached_face(const pdf_font_cache *cache, const page_font *source)
 	return NULL;
 }
 
-/* Keeps a face that opened and checked well (a reference of its own);
- * out of memory only means it is not kept. */
-static void
-cache_face(pdf_font_cache *cache, const page_font *source, hb_face_t *face,
-           program_kind kind)
+/* Hands a face that opened and checked well to the cache; false (the
+ * caller keeps it) without a cache or out of memory. */
+static bool
+cache_face(pdf_font_cache *cache, const page_font *source, source_face *face)
 {
 	size_t room;
 	cached_face *grown;
 	char *path;
 
 	if (cache == NULL)
-		return;
+		return false;
 	if (cache->count == cache->capacity) {
 		room = cache->capacity > 0 ? cache->capacity * 2 : 8;
 		if ((grown = realloc(cache->items, room * sizeof(*grown))) == NULL)
-			return;
+			return false;
 		cache->items = grown;
 		cache->capacity = room;
 	}
 	if ((path = strdup(source->path)) == NULL)
-		return;
+		return false;
 	cache->items[cache->count++] = (cached_face){
-		path, source->face_index, hb_face_reference(face), kind
+		path, source->face_index, face
 	};
+	return true;
 }
 
-/* Checks that the face maps every character drawn with it: PDF/A 6.3.5
- * forbids codes without a glyph, and a .notdef box is never wanted. */
+/* Checks that the face maps every character drawn with it (PDF/A 6.3.5
+ * forbids codes without a glyph, and a .notdef box is never wanted) and
+ * keeps each one's glyph in f->glyph_of. */
 static bool
-face_covers(writer *w, hb_font_t *font, const embedded_font *f,
-            const page_font *source)
+face_covers(writer *w, embedded_font *f, const page_font *source)
 {
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
+	const code_set *chars = &f->chars;
 	uint32_t first = 0;
-	size_t missing = 0;
+	size_t missing = 0, i;
 
-	while (hb_set_next(f->code_points, &cp))
-		if (!hb_font_get_nominal_glyph(font, cp, &glyph) && missing++ == 0)
-			first = cp;
+	f->glyph_of = arena_calloc(w->mem, chars->count + 1, sizeof(uint32_t));
+	for (i = 0; i < chars->count; i++)
+		if (!sfnt_glyph(&f->face->sfnt, chars->sorted[i], &f->glyph_of[i]) &&
+		    missing++ == 0)
+			first = chars->sorted[i];
 	if (missing > 0)
 		writer_error(w, "font %s (face %d) has no glyph for U+%04X "
 		             "(%zu characters missing in all)", source->path,
@@ -1034,69 +1096,63 @@ per_mille(double value, unsigned upem)
 	return (int)floor(value * 1000.0 / upem);
 }
 
-/* A signed 16-bit big-endian value at offset in a table's bytes. */
+/* The top of 'H' in font units, as HarfBuzz's glyph extents give it (the
+ * glyf box, or the CFF outline with its control points); 0 when the font
+ * has no 'H' or it cannot be measured. */
 static int
-read_int16(const char *table, size_t offset)
+top_of_h(const source_face *face)
 {
-	const unsigned char *p = (const unsigned char *)table + offset;
+	sfnt_table cff;
+	cff_bounds box;
+	uint32_t glyph;
+	const char *why;
+	int top = 0;
 
-	return (int16_t)(uint16_t)((p[0] << 8) | p[1]);
-}
-
-/* FontBBox from the head table (xMin yMin xMax yMax); an empty box when
- * the table is short, which readers treat as unknown. */
-static void
-measure_bbox(hb_face_t *face, unsigned upem, int bbox[4])
-{
-	hb_blob_t *head = hb_face_reference_table(face, HB_TAG('h','e','a','d'));
-	unsigned length;
-	const char *data = hb_blob_get_data(head, &length);
-	int i;
-
-	for (i = 0; i < 4; i++)
-		bbox[i] = length >= 44 ? per_mille(read_int16(data, 36 + 2 * i),
-		                                   upem) : 0;
-	hb_blob_destroy(head);
+	if (!sfnt_glyph(&face->sfnt, 'H', &glyph))
+		return 0;
+	if (sfnt_glyf_top(&face->sfnt, glyph, &top))
+		return top;
+	if (sfnt_find_table(&face->sfnt, SFNT_TAG('C','F','F',' '), &cff) &&
+	    cff_glyph_bounds(cff.data, cff.size, glyph, &box, &why) &&
+	    box.y_min < box.y_max)
+		return (int)roundf((float)box.y_max);
+	return 0;
 }
 
 /* CapHeight (required by ISO 32000 for every FontDescriptor): OS/2
  * sCapHeight, else the top of 'H', else the ascent (CJK-only fonts). */
 static int
-measure_cap_height(hb_font_t *font, unsigned upem, int ascent)
+measure_cap_height(const source_face *face, const sfnt_metrics *sm,
+                   int ascent)
 {
-	hb_position_t value;
-	hb_codepoint_t glyph;
-	hb_glyph_extents_t extents;
+	unsigned upem = face->sfnt.upem;
+	int top;
 
-	if (hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT,
-	                               &value) && value > 0)
-		return per_mille(value, upem);
-	if (hb_font_get_nominal_glyph(font, 'H', &glyph) &&
-	    hb_font_get_glyph_extents(font, glyph, &extents) &&
-	    extents.y_bearing > 0)
-		return per_mille(extents.y_bearing, upem);
+	if (sm->has_cap_height && sm->cap_height > 0)
+		return per_mille(sm->cap_height, upem);
+	if ((top = top_of_h(face)) > 0)
+		return per_mille(top, upem);
 	return ascent;
 }
 
-/* Fills the FontDescriptor values from the source font.  StemV has no
- * TrueType source; it is estimated from the weight class, as usual. */
+/* Fills the FontDescriptor values from the source font (sfnt.h reads
+ * them as HarfBuzz did).  StemV has no TrueType source; it is estimated
+ * from the weight class, as usual. */
 static void
-measure_font(hb_face_t *face, hb_font_t *font, font_metrics *m)
+measure_font(const source_face *face, font_metrics *m)
 {
-	unsigned upem = hb_face_get_upem(face);
-	hb_position_t ascender = 0, descender = 0;
-	float weight = hb_style_get_value(font, HB_STYLE_TAG_WEIGHT);
+	unsigned upem = face->sfnt.upem;
+	sfnt_metrics sm;
+	int i;
 
-	measure_bbox(face, upem, m->bbox);
-	hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER,
-	                           &ascender);
-	hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER,
-	                           &descender);
-	m->ascent = per_mille(ascender, upem);
-	m->descent = per_mille(descender, upem);
-	m->cap_height = measure_cap_height(font, upem, m->ascent);
-	m->italic_angle = hb_style_get_value(font, HB_STYLE_TAG_SLANT_ANGLE);
-	m->stem_v = (int)lround(50 + pow(weight / 65.0, 2));
+	sfnt_read_metrics(&face->sfnt, &sm);
+	for (i = 0; i < 4; i++)
+		m->bbox[i] = sm.has_bbox ? per_mille(sm.bbox[i], upem) : 0;
+	m->ascent = per_mille(sm.has_ascender ? sm.ascender : 0, upem);
+	m->descent = per_mille(sm.has_descender ? sm.descender : 0, upem);
+	m->cap_height = measure_cap_height(face, &sm, m->ascent);
+	m->italic_angle = sm.italic_angle;
+	m->stem_v = (int)lround(50 + pow(sm.weight / 65.0, 2));
 	m->flags = 4 | (m->italic_angle != 0 ? 64 : 0);   /* Symbolic, Italic */
 }
 
@@ -1109,13 +1165,6 @@ typedef struct subset_glyphs {
 	unsigned count;
 } subset_glyphs;
 
-/* The TrueType tables tt_subset reads, over the source face's blobs
- * (held until release_truetype_tables). */
-typedef struct truetype_tables {
-	tt_source source;
-	hb_blob_t *blobs[9];
-} truetype_tables;
-
 static int
 compare_glyph_ids(const void *a, const void *b)
 {
@@ -1124,21 +1173,18 @@ compare_glyph_ids(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The source glyph of every drawn character (face_covers saw that each
- * has one) and .notdef, ascending and unique. */
+/* The source glyph of every drawn character (face_covers found them)
+ * and .notdef, ascending and unique. */
 static void
-collect_glyphs(writer *w, const embedded_font *f, hb_font_t *font,
-               subset_glyphs *g)
+collect_glyphs(writer *w, const embedded_font *f, subset_glyphs *g)
 {
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
 	unsigned n = 0, i, kept = 0;
+	size_t c;
 
-	g->old = arena_calloc(w->mem, hb_set_get_population(f->code_points) + 1,
-	                      sizeof(uint32_t));
+	g->old = arena_calloc(w->mem, f->chars.count + 1, sizeof(uint32_t));
 	g->old[n++] = 0;
-	while (hb_set_next(f->code_points, &cp))
-		if (hb_font_get_nominal_glyph(font, cp, &glyph))
-			g->old[n++] = glyph;
+	for (c = 0; c < f->chars.count; c++)
+		g->old[n++] = f->glyph_of[c];
 	qsort(g->old, n, sizeof(uint32_t), compare_glyph_ids);
 	for (i = 0; i < n; i++)
 		if (kept == 0 || g->old[i] != g->old[kept - 1])
@@ -1158,183 +1204,142 @@ new_glyph_of(const subset_glyphs *g, uint32_t old)
 
 /* ---- subsetting --------------------------------------------------------- */
 
-/* HarfBuzz's input, for the fonts our own writers refuse: the characters
- * drawn, layout and bitmap tables dropped, no hinting (it only costs size
- * in a PDF).  Of a CFF font only the 'CFF ' table is embedded, so every
- * other table is dropped too (subsetting cmap, hmtx, name... for nothing
- * took a tenth of a batch's CPU time). */
-static hb_subset_input_t *
-subset_input(const embedded_font *f)
-{
-	hb_subset_input_t *input = hb_subset_input_create_or_fail();
-	hb_set_t *dropped;
-	size_t i;
-
-	if (input == NULL)
-		return NULL;
-	hb_set_union(hb_subset_input_unicode_set(input), f->code_points);
-	dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-	for (i = 0; i < sizeof(unneeded_tables) / sizeof(unneeded_tables[0]); i++)
-		hb_set_add(dropped, unneeded_tables[i]);
-	if (f->program.kind == PROGRAM_CFF) {
-		hb_set_clear(dropped);
-		hb_set_invert(dropped);
-		hb_set_del(dropped, HB_TAG('C','F','F',' '));
-	}
-	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING |
-	                          HB_SUBSET_FLAGS_DESUBROUTINIZE);
-	return input;
-}
-
-/* Holds the face's tables that a TrueType subset is made of. */
+/* The source face's tables that a TrueType subset is made of. */
 static void
-reference_truetype_tables(hb_face_t *face, truetype_tables *t)
+find_truetype_tables(const sfnt_face *face, tt_source *t)
 {
-	static const hb_tag_t tags[] = {
-		HB_TAG('h','e','a','d'), HB_TAG('h','h','e','a'),
-		HB_TAG('m','a','x','p'), HB_TAG('h','m','t','x'),
-		HB_TAG('l','o','c','a'), HB_TAG('g','l','y','f'),
-		HB_TAG('O','S','/','2'), HB_TAG('n','a','m','e'),
-		HB_TAG('p','o','s','t'),
+	static const uint32_t tags[] = {
+		SFNT_TAG('h','e','a','d'), SFNT_TAG('h','h','e','a'),
+		SFNT_TAG('m','a','x','p'), SFNT_TAG('h','m','t','x'),
+		SFNT_TAG('l','o','c','a'), SFNT_TAG('g','l','y','f'),
+		SFNT_TAG('O','S','/','2'), SFNT_TAG('n','a','m','e'),
+		SFNT_TAG('p','o','s','t'),
 	};
 	tt_table *tables[] = {
-		&t->source.head, &t->source.hhea, &t->source.maxp,
-		&t->source.hmtx, &t->source.loca, &t->source.glyf,
-		&t->source.os2, &t->source.name, &t->source.post,
+		&t->head, &t->hhea, &t->maxp, &t->hmtx, &t->loca, &t->glyf,
+		&t->os2, &t->name, &t->post,
 	};
-	unsigned i, length;
-
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		t->blobs[i] = hb_face_reference_table(face, tags[i]);
-		tables[i]->data = (const unsigned char *)
-		    hb_blob_get_data(t->blobs[i], &length);
-		tables[i]->size = length;
-	}
-}
-
-static void
-release_truetype_tables(truetype_tables *t)
-{
+	sfnt_table found;
 	size_t i;
 
-	for (i = 0; i < sizeof(t->blobs) / sizeof(t->blobs[0]); i++)
-		hb_blob_destroy(t->blobs[i]);
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		sfnt_find_table(face, tags[i], &found);
+		tables[i]->data = found.data;
+		tables[i]->size = found.size;
+	}
 }
 
 /* A TrueType subset by tt_subset.h: the glyphs grow by the components of
  * composite glyphs, and the subset's cmap maps the characters drawn. */
 static bool
-write_truetype_subset(writer *w, const embedded_font *f, hb_face_t *face,
-                      hb_font_t *font, subset_glyphs *g, unsigned char **out,
-                      size_t *out_size)
+write_truetype_subset(writer *w, const embedded_font *f, subset_glyphs *g,
+                      unsigned char **out, size_t *out_size)
 {
-	size_t count = hb_set_get_population(f->code_points), n = 0;
+	size_t count = f->chars.count, i;
 	tt_char *chars = arena_calloc(w->mem, count + 1, sizeof(tt_char));
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, glyph;
-	truetype_tables tables;
+	tt_source tables;
 	const char *why;
-	bool ok;
 
-	while (hb_set_next(f->code_points, &cp))
-		if (hb_font_get_nominal_glyph(font, cp, &glyph))
-			chars[n++] = (tt_char){ cp, glyph };
-	reference_truetype_tables(face, &tables);
-	ok = tt_subset_closure(w->mem, &tables.source, g->old, g->count,
-	                       &g->old, &g->count, &why) &&
-	     tt_subset_write(w->mem, &tables.source, g->old, g->count, chars, n,
-	                     out, out_size, &why);
-	release_truetype_tables(&tables);
-	return ok;
+	for (i = 0; i < count; i++)
+		chars[i] = (tt_char){ f->chars.sorted[i], f->glyph_of[i] };
+	find_truetype_tables(&f->face->sfnt, &tables);
+	return tt_subset_closure(w->mem, &tables, g->old, g->count,
+	                         &g->old, &g->count, &why) &&
+	       tt_subset_write(w->mem, &tables, g->old, g->count, chars, count,
+	                       out, out_size, &why);
 }
 
 /* The subset program written by our own writers, which copy the kept
  * glyphs out of the source (cff_subset.h, tt_subset.h): HarfBuzz parses
  * and re-serialises the whole font for the same result, which took the
- * seed report 4 ms.  NULL for a font they refuse (a name-keyed CFF, a
+ * seed report 4 ms.  False for a font they refuse (a name-keyed CFF, a
  * damaged table...), which HarfBuzz then subsets.  The bytes are the
- * font's arena's, which outlives the blob (pack_program lets it go). */
-static hb_blob_t *
-write_own_subset(writer *w, const embedded_font *f, hb_face_t *face,
-                 hb_font_t *font, subset_glyphs *g)
+ * font's arena's. */
+static bool
+write_own_subset(writer *w, const embedded_font *f, subset_glyphs *g,
+                 font_program *p)
 {
 	unsigned char *out = NULL;
 	size_t out_size = 0;
-	hb_blob_t *source;
-	const char *data, *why;
-	unsigned length;
+	sfnt_table source;
+	const char *why;
 	bool ok;
 
-	if (f->program.kind == PROGRAM_TRUETYPE) {
-		ok = write_truetype_subset(w, f, face, font, g, &out, &out_size);
+	if (p->kind == PROGRAM_TRUETYPE) {
+		ok = write_truetype_subset(w, f, g, &out, &out_size);
 	} else {
-		source = hb_face_reference_table(face, HB_TAG('C','F','F',' '));
-		data = hb_blob_get_data(source, &length);
-		ok = cff_subset_write(w->mem, (const unsigned char *)data, length,
-		                      g->old, g->count, &out, &out_size, &why);
-		hb_blob_destroy(source);
+		sfnt_find_table(&f->face->sfnt, SFNT_TAG('C','F','F',' '), &source);
+		ok = cff_subset_write(w->mem, source.data, source.size, g->old,
+		                      g->count, &out, &out_size, &why);
 	}
 	if (!ok || out_size == 0 || out_size >= 1u << 31)
-		return NULL;
-	return hb_blob_create((const char *)out, (unsigned)out_size,
-	                      HB_MEMORY_MODE_READONLY, NULL, NULL);
+		return false;
+	p->data = out;
+	p->size = (unsigned)out_size;
+	return true;
 }
 
-/* HarfBuzz's subset program; *g becomes the plan's glyphs.  NULL when
- * HarfBuzz fails. */
-static hb_blob_t *
-write_harfbuzz_subset(writer *w, const embedded_font *f, hb_face_t *face,
-                      subset_glyphs *g)
+/* HarfBuzz's subset program, from libharfbuzz-subset loaded when a font
+ * needs it (harfbuzz_subset.h); *g becomes the plan's glyphs.  False
+ * when HarfBuzz fails, or, with *reported set after an error naming the
+ * package, when the library is missing. */
+static bool
+write_harfbuzz_subset(writer *w, size_t index, subset_glyphs *g,
+                      font_program *p, bool *reported)
 {
-	hb_subset_input_t *input = subset_input(f);
-	hb_subset_plan_t *plan;
-	const hb_map_t *to_old;
-	hb_face_t *subset;
-	hb_blob_t *program = NULL;
-	unsigned i;
+	const embedded_font *f = &w->fonts[index];
+	const page_font *source = &w->doc->fonts[index];
+	harfbuzz_subset_input in = {
+		font_file_data(f->face->file), font_file_size(f->face->file),
+		(unsigned)source->face_index, f->chars.sorted, f->chars.count,
+		p->kind == PROGRAM_CFF
+	};
+	harfbuzz_subset_output out;
+	char message[384];
 
-	plan = input != NULL ? hb_subset_plan_create_or_fail(face, input) : NULL;
-	hb_subset_input_destroy(input);
-	if (plan == NULL)
-		return NULL;
-	to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
-	g->count = hb_map_get_population(to_old);
-	g->old = arena_calloc(w->mem, g->count + 1, sizeof(uint32_t));
-	for (i = 0; i < g->count; i++)
-		g->old[i] = hb_map_get(to_old, i);
-	subset = hb_subset_plan_execute_or_fail(plan);
-	if (subset != NULL)
-		program = f->program.kind == PROGRAM_CFF
-		    ? hb_face_reference_table(subset, HB_TAG('C','F','F',' '))
-		    : hb_face_reference_blob(subset);
-	hb_face_destroy(subset);
-	hb_subset_plan_destroy(plan);
-	return program;
+	switch (harfbuzz_subset(w->mem, &in, &out, message, sizeof(message))) {
+	case HARFBUZZ_SUBSET_OK:
+		break;
+	case HARFBUZZ_SUBSET_UNAVAILABLE:
+		writer_error(w, "font %s (face %d) %s", source->path,
+		             source->face_index, message);
+		*reported = true;
+		return false;
+	default:
+		return false;
+	}
+	if (out.size >= 1u << 31)
+		return false;
+	g->old = out.old_glyphs;
+	g->count = out.glyph_count;
+	p->data = out.program;
+	p->size = (unsigned)out.size;
+	return true;
 }
 
 /* Records each character's glyph in the subset (assign_cids turns it
  * into a CID) and, per glyph, the lowest character shown with it, for
  * the ToUnicode CMap. */
 static bool
-map_characters(writer *w, embedded_font *f, hb_font_t *font,
-               const subset_glyphs *g)
+map_characters(writer *w, embedded_font *f, const subset_glyphs *g)
 {
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, old;
-	uint32_t glyph;
+	uint32_t glyph, cp;
+	size_t i;
 
-	f->cid_of = hb_map_create();
-	while (hb_set_next(f->code_points, &cp)) {
-		glyph = hb_font_get_nominal_glyph(font, cp, &old)
-		    ? new_glyph_of(g, old) : UINT32_MAX;
+	f->cid_of = arena_calloc(w->mem, f->chars.count + 1, sizeof(uint32_t));
+	for (i = 0; i < f->chars.count; i++) {
+		cp = f->chars.sorted[i];
+		glyph = new_glyph_of(g, f->glyph_of[i]);
 		if (glyph >= f->program.glyph_count) {
 			writer_error(w, "PDF writer: the glyph of U+%04X is missing "
 			             "from its font subset", (unsigned)cp);
 			return false;
 		}
-		hb_map_set(f->cid_of, cp, glyph);
+		f->cid_of[i] = glyph;
 		if (f->program.unicode_of_glyph[glyph] == 0)
 			f->program.unicode_of_glyph[glyph] = cp;
 	}
-	return hb_map_allocation_successful(f->cid_of);
+	return true;
 }
 
 /* Orders widths ascending, for finding the most common one. */
@@ -1371,31 +1376,31 @@ most_common_width(writer *w, const font_program *p)
 }
 
 /* Widths of every glyph of the subset, from the source font's hmtx:
- * floor(adv * 1000 / upem) as fonts.c. */
+ * floor(adv * 1000 / upem) as fonts.c.  The advance goes through a
+ * 16-bit signed value, as HarfBuzz's hb_font_get_glyph_h_advance took
+ * it (no real font has an advance of 32768 units or more). */
 static void
-measure_widths(writer *w, font_program *p, hb_font_t *font,
+measure_widths(writer *w, font_program *p, const sfnt_face *face,
                const subset_glyphs *g)
 {
-	unsigned upem = hb_face_get_upem(hb_font_get_face(font));
 	unsigned glyph;
 
 	p->widths = arena_calloc(w->mem, p->glyph_count, sizeof(int));
 	for (glyph = 0; glyph < p->glyph_count; glyph++)
 		p->widths[glyph] = per_mille(
-		    hb_font_get_glyph_h_advance(font, g->old[glyph]), upem);
+		    (int16_t)(uint16_t)sfnt_advance(face, g->old[glyph]),
+		    face->upem);
 }
 
 /* The name after the subset tag: the PostScript name (name ID 6) kept to
  * the characters PDF names allow unescaped, or "Font<n>" without one. */
 static void
-postscript_name(hb_face_t *face, size_t index, char *out, size_t size)
+postscript_name(const sfnt_face *face, size_t index, char *out, size_t size)
 {
 	char name[64] = { 0 };
-	unsigned length = sizeof(name);
+	size_t length = sfnt_name_utf8(face, 6, name, sizeof(name));
 	size_t i, n = 0;
 
-	hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
-	                    HB_LANGUAGE_INVALID, &length, name);
 	for (i = 0; i < length && name[i] != '\0' && n + 1 < size; i++)
 		if (name[i] > 32 && name[i] < 127 && strchr("()<>[]{}/%#", name[i]) == NULL)
 			out[n++] = name[i];
@@ -1407,7 +1412,7 @@ postscript_name(hb_face_t *face, size_t index, char *out, size_t size)
 /* BaseFont: a subset tag of six capitals derived from the MD5 of the name
  * and the glyphs kept, so equal subsets get equal names and runs agree. */
 static void
-name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
+name_subset(writer *w, const sfnt_face *face, size_t index, font_program *p,
             const subset_glyphs *g)
 {
 	char name[64] = { 0 };
@@ -1431,12 +1436,11 @@ name_subset(writer *w, hb_face_t *face, size_t index, font_program *p,
 static bool
 read_cff_cids(writer *w, font_program *p)
 {
-	unsigned length, g;
-	const char *data = hb_blob_get_data(p->data, &length);
 	const char *why;
 	cff_info info;
+	unsigned g;
 
-	if (!cff_read(w->mem, (const unsigned char *)data, length, &info, &why) ||
+	if (!cff_read(w->mem, p->data, p->size, &info, &why) ||
 	    info.glyph_count != p->glyph_count) {
 		writer_error(w, "PDF writer: the CFF subset of %s cannot be "
 		             "embedded: %s", p->base_font,
@@ -1469,8 +1473,8 @@ static bool
 assign_cids(writer *w, embedded_font *f)
 {
 	font_program *p = &f->program;
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
 	unsigned g;
+	size_t i;
 
 	p->cid_of_glyph = arena_calloc(w->mem, p->glyph_count, sizeof(uint32_t));
 	p->by_cid = arena_calloc(w->mem, p->glyph_count, sizeof(unsigned));
@@ -1483,71 +1487,68 @@ assign_cids(writer *w, embedded_font *f)
 	qsort_r(p->by_cid, p->glyph_count, sizeof(unsigned), compare_by_cid,
 	        p->cid_of_glyph);
 	p->cid_limit = p->cid_of_glyph[p->by_cid[p->glyph_count - 1]] + 1;
-	while (hb_set_next(f->code_points, &cp))
-		hb_map_set(f->cid_of, cp, p->cid_of_glyph[hb_map_get(f->cid_of, cp)]);
-	return hb_map_allocation_successful(f->cid_of);
+	for (i = 0; i < f->chars.count; i++)
+		f->cid_of[i] = p->cid_of_glyph[f->cid_of[i]];
+	return true;
 }
 
 /* Chooses the glyphs, writes the program (our writers first, HarfBuzz
  * for what they refuse), then takes every mapping and measure the PDF's
- * dictionaries need from the glyph list the program was written with. */
+ * dictionaries need from the glyph list the program was written with.
+ * *reported: the failure was reported already (HarfBuzz missing). */
 static bool
-subset_font(writer *w, size_t index, hb_face_t *face, hb_font_t *font)
+subset_font(writer *w, size_t index, bool *reported)
 {
 	embedded_font *f = &w->fonts[index];
 	font_program *p = &f->program;
 	subset_glyphs g;
 
-	collect_glyphs(w, f, font, &g);
-	p->data = write_own_subset(w, f, face, font, &g);
-	if (p->data == NULL)
-		p->data = write_harfbuzz_subset(w, f, face, &g);
-	if (p->data == NULL || hb_blob_get_length(p->data) == 0 || g.count == 0)
+	collect_glyphs(w, f, &g);
+	if (!write_own_subset(w, f, &g, p) &&
+	    !write_harfbuzz_subset(w, index, &g, p, reported))
+		return false;
+	if (p->size == 0 || g.count == 0)
 		return false;
 	p->glyph_count = g.count;
 	p->unicode_of_glyph = arena_calloc(w->mem, g.count, sizeof(uint32_t));
-	if (!map_characters(w, f, font, &g))
+	if (!map_characters(w, f, &g))
 		return false;
-	measure_widths(w, p, font, &g);
-	name_subset(w, face, index, p, &g);
+	measure_widths(w, p, &f->face->sfnt, &g);
+	name_subset(w, &f->face->sfnt, index, p, &g);
 	return assign_cids(w, f);
 }
 
 /* Compresses the subset program for its font file stream (here, so that
- * it runs on the font's thread) and lets the subset's blob go. */
+ * it runs on the font's thread). */
 static bool
 pack_program(writer *w, font_program *p)
 {
-	const char *data = hb_blob_get_data(p->data, &p->size);
-
-	p->packed_size = deflate_bytes(w, data, p->size);
+	p->packed_size = deflate_bytes(w, p->data, p->size);
 	if (p->packed_size == 0) {
 		writer_error(w, "PDF writer: out of memory");
 		return false;
 	}
 	p->packed = arena_alloc(w->mem, p->packed_size);
 	memcpy(p->packed, w->deflated, p->packed_size);
-	hb_blob_destroy(p->data);
 	p->data = NULL;
 	return true;
 }
 
 /* Lets the source face go as soon as its font is prepared, unless the
- * font cache keeps it (finish_font_jobs adds it there): faces of CJK
- * fonts hold megabytes of tables, and a document has several.  Without
- * a cache the writer serves one report, whose FreeType faces measured
- * before: nothing reads the file's pages again, so they leave the
- * resident set too (the font set keeps the mapping itself). */
+ * font cache keeps it (finish_font_jobs hands it there) or it came from
+ * the cache.  Without a cache the writer serves one report, whose
+ * FreeType faces measured before: nothing reads the file's pages again,
+ * so they leave the resident set (the font set keeps the mapping
+ * itself). */
 static void
 release_face_unless_kept(const writer *w, embedded_font *f, bool ok)
 {
-	if (ok && w->opt.font_cache != NULL)
+	if (f->face_cached || (ok && w->opt.font_cache != NULL))
 		return;
-	if (w->opt.font_cache == NULL && f->file != NULL)
-		font_file_forget_pages(f->file);
-	hb_face_destroy(f->face);
+	if (w->opt.font_cache == NULL && f->face != NULL)
+		font_file_forget_pages(f->face->file);
+	source_face_free(f->face);
 	f->face = NULL;
-	f->file = NULL;
 }
 
 /* Produces the subset program of one used font with everything its PDF
@@ -1559,26 +1560,23 @@ prepare_font(writer *w, size_t index)
 {
 	embedded_font *f = &w->fonts[index];
 	const page_font *source = &w->doc->fonts[index];
-	hb_font_t *font;
-	bool ok;
+	bool ok, reported = false;
 
-	if (f->face == NULL &&
-	    (f->face = open_font_file(w, source, &f->program.kind,
-	                              &f->file)) == NULL)
+	if (f->face == NULL && (f->face = open_font_file(w, source)) == NULL)
 		return false;
-	font = hb_font_create(f->face);
-	ok = face_covers(w, font, f, source);
-	if (ok && !subset_font(w, index, f->face, font)) {
-		writer_error(w, "could not subset font %s (face %d)",
-		             source->path, source->face_index);
+	f->program.kind = f->face->kind;
+	ok = face_covers(w, f, source);
+	if (ok && !subset_font(w, index, &reported)) {
+		if (!reported)
+			writer_error(w, "could not subset font %s (face %d)",
+			             source->path, source->face_index);
 		ok = false;
 	}
 	if (ok) {
-		measure_font(f->face, font, &f->program.metrics);
+		measure_font(f->face, &f->program.metrics);
 		f->program.default_width = most_common_width(w, &f->program);
 		ok = pack_program(w, &f->program);
 	}
-	hb_font_destroy(font);
 	release_face_unless_kept(w, f, ok);
 	return ok;
 }
@@ -1657,15 +1655,13 @@ make_font_jobs(writer *w, font_job *jobs)
 
 	for (i = 0; i < w->doc->font_count; i++) {
 		f = &w->fonts[i];
-		if (f->canonical != i || f->code_points == NULL ||
-		    hb_set_is_empty(f->code_points))
+		if (f->canonical != i || f->chars.count == 0)
 			continue;
 		f->mem = arena_create();
 		if ((cached = find_cached_face(w->opt.font_cache,
 		                               &w->doc->fonts[i])) != NULL) {
-			f->face = hb_face_reference(cached->face);
+			f->face = cached->face;
 			f->face_cached = true;
-			f->program.kind = cached->kind;
 		}
 		jobs[n] = (font_job){ .index = i };
 		diag_init(&jobs[n].diag, NULL);
@@ -1699,7 +1695,7 @@ font_thread_count(const writer *w, size_t jobs)
 static size_t
 font_job_weight(const writer *w, const font_job *job)
 {
-	return hb_set_get_population(w->fonts[job->index].code_points);
+	return w->fonts[job->index].chars.count;
 }
 
 /* Orders the jobs for threads to take, heaviest first (fonts in order
@@ -1786,6 +1782,7 @@ run_font_pool(font_pool *pool, size_t threads)
 static bool
 finish_font_jobs(writer *w, font_job *jobs, size_t count)
 {
+	embedded_font *f;
 	bool ok = true;
 	size_t i;
 
@@ -1801,11 +1798,11 @@ finish_font_jobs(writer *w, font_job *jobs, size_t count)
 			ok = jobs[i].ok;
 		}
 		free(jobs[i].messages);
-		if (jobs[i].ok && !w->fonts[jobs[i].index].face_cached &&
-		    w->fonts[jobs[i].index].face != NULL)
-			cache_face(w->opt.font_cache, &w->doc->fonts[jobs[i].index],
-			           w->fonts[jobs[i].index].face,
-			           w->fonts[jobs[i].index].program.kind);
+		f = &w->fonts[jobs[i].index];
+		if (jobs[i].ok && !f->face_cached && f->face != NULL)
+			f->face_cached = cache_face(w->opt.font_cache,
+			                            &w->doc->fonts[jobs[i].index],
+			                            f->face);
 	}
 	return ok;
 }
@@ -2217,7 +2214,7 @@ write_run_glyphs(writer *w, byte_buffer *s, const text_run *run)
 	*hex++ = '<';
 	while (i < run->length &&
 	       (step = utf8_decode(run->text + i, run->length - i, &cp)) > 0) {
-		put_hex4(hex, hb_map_get(f->cid_of, cp));
+		put_hex4(hex, f->cid_of[code_set_rank(&f->chars, cp)]);
 		hex += 4;
 		i += step;
 	}
@@ -2997,8 +2994,8 @@ write_document(writer *w, unsigned char **out, size_t *out_size)
 	return true;
 }
 
-/* Frees the libharu document, the HarfBuzz objects, the buffers and the
- * arena. */
+/* Frees the libharu document, the faces no cache took, the buffers and
+ * the arena. */
 static void
 release_writer(writer *w)
 {
@@ -3007,10 +3004,8 @@ release_writer(writer *w)
 	if (w->pdf != NULL)
 		HPDF_Free(w->pdf);
 	for (i = 0; w->fonts != NULL && i < w->doc->font_count; i++) {
-		hb_set_destroy(w->fonts[i].code_points);
-		hb_map_destroy(w->fonts[i].cid_of);
-		hb_blob_destroy(w->fonts[i].program.data);
-		hb_face_destroy(w->fonts[i].face);
+		if (!w->fonts[i].face_cached)
+			source_face_free(w->fonts[i].face);
 		arena_destroy(w->fonts[i].mem);
 	}
 	libdeflate_free_compressor(w->deflater);

@@ -3,9 +3,11 @@
  * libharu (nothing else includes hpdf.h).
  *
  * libharu serves as the object, stream and cross-reference writer; fonts
- * and content streams are written here.  Every font is subset with
- * HarfBuzz to the characters the document draws and embedded as a Type0
- * font (so characters above U+FFFF print and extract too): TrueType as a
+ * and content streams are written here.  Every font is read with sfnt.h,
+ * subset to the characters the document draws (by cff_subset.h and
+ * tt_subset.h; by HarfBuzz, loaded when needed, for fonts they refuse)
+ * and embedded as a Type0 font (so characters above U+FFFF print and
+ * extract too): TrueType as a
  * CIDFontType2 whose CIDs are the subset's glyph ids, CFF (also a face of
  * a .ttc collection) as a CIDFontType0 with FontFile3 /CIDFontType0C whose
  * CIDs are those of the subset's charset; each with /W, /CIDSet,
@@ -66,13 +68,13 @@ typedef struct pdf_metadata {
 	const char *language;        /* e.g. "zh-CN" */
 } pdf_metadata;
 
-/* HarfBuzz faces kept open between documents: HarfBuzz builds a face's
- * accelerators (cmap, CFF charstrings) on first use, and the pages of
- * the font file it touched stay mapped, so a batch saves that work per
- * report (about a tenth of its CPU time) for several megabytes of
- * resident memory per CJK face.  Keyed by file path and face index; a
- * face that fails to open or to cover its text is not kept.  One cache
- * belongs to one thread (a render session). */
+/* Source faces kept open between documents: a face's file mapping and
+ * parsed table directory (sfnt.h), and the pages of the font file its
+ * cmap and outlines touched stay mapped, so a batch does not open,
+ * check and page in the same fonts for every report, for several
+ * megabytes of resident memory per CJK face.  Keyed by file path and
+ * face index; a face that fails to open or to cover its text is not
+ * kept.  One cache belongs to one thread (a render session). */
 typedef struct pdf_font_cache pdf_font_cache;
 
 pdf_font_cache *pdf_font_cache_create(void);   /* NULL when out of memory */

@@ -160,6 +160,9 @@ check "--help" "$gk" --help
 # --- fonts: CFF embedding, punctuation by ink, fallback, the A3 layout -------
 . "$here/fonts.sh"
 
+# --- HarfBuzz's subsetter: not linked, loaded for a font our writers refuse --
+. "$here/fallback.sh"
+
 # --- prepared YAML trees: none, cold, warm, damaged; broken layouts never kept
 . "$here/tree_cache.sh"
 

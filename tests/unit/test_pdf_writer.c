@@ -6,6 +6,7 @@
  */
 #include "testing.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,10 +15,14 @@
 #include FT_FREETYPE_H
 #include <libdeflate.h>
 
+#include "cff.h"
+#include "cff_subset.h"
 #include "diag.h"
 #include "font_files.h"
 #include "fonts.h"
+#include "harfbuzz_subset.h"
 #include "pdf_writer.h"
+#include "sfnt.h"
 #include "utf8.h"
 
 #define SONG_PATH "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
@@ -26,6 +31,7 @@
 #define NOTO_SANS_PATH "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #define NOTO_SERIF_BOLD_PATH "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 #define FANDOL_FILE "FandolFang-Regular.otf"
+#define STIX_PATH "/usr/share/fonts/opentype/stix/STIXGeneral-Regular.otf"
 #define RASTER_DIFF "tests/e2e/raster_diff.py"
 #define PDFA_CHECKER "tests/pdfa/check_pdfa.py"
 #define A4_WIDTH 595.276
@@ -1657,6 +1663,89 @@ test_missing_glyph_is_an_error(void **state)
 	free(messages);
 }
 
+/* True when the CFF subset writer takes the font at path (face 0): a
+ * name-keyed CFF such as STIX's it refuses. */
+static bool
+own_writer_takes(const char *path, bool *cid_keyed)
+{
+	static const uint32_t glyphs[] = { 0, 1, 2 };
+	font_file *file = font_file_acquire(path);
+	arena *a = arena_create();
+	sfnt_face face;
+	sfnt_table cff;
+	cff_info info;
+	unsigned char *out;
+	size_t size;
+	const char *why;
+	bool taken;
+
+	assert_non_null(file);
+	assert_true(sfnt_open(&face, font_file_data(file), font_file_size(file),
+	                      0, &why));
+	assert_true(sfnt_find_table(&face, SFNT_TAG('C','F','F',' '), &cff));
+	assert_true(cff_read(a, cff.data, cff.size, &info, &why));
+	*cid_keyed = info.cid_keyed;
+	taken = cff_subset_write(a, cff.data, cff.size, glyphs, 3, &out, &size,
+	                         &why);
+	arena_destroy(a);
+	font_file_release(file);
+	return taken;
+}
+
+/* A name-keyed CFF font (STIX, from fonts-stix) is one the CFF subset
+ * writer refuses: the PDF writer loads HarfBuzz's subsetter for it, and
+ * only then (no font of the tests before needed it, and this test
+ * program is not linked with HarfBuzz), and embeds what HarfBuzz makes
+ * as a CID Type 0C subset with ToUnicode whose text extracts. */
+static void
+test_name_keyed_cff_goes_through_harfbuzz(void **state)
+{
+	static const char text[] = "Report 2024: 1,234 items (5.6%) -- fin";
+	const page_font fonts[] = { { STIX_PATH, 0 }, { SONG_PATH, 0 } };
+	text_run runs[2] = {
+		{ .font = 0, .size = 16, .x = 72, .y = 760, .text = text,
+		  .length = strlen(text) },
+		{ .font = 1, .size = 16, .x = 72, .y = 720, .text = "年度报告",
+		  .length = strlen("年度报告") },
+	};
+	page pg = { A4_WIDTH, A4_HEIGHT, runs, 2, NULL, 0 };
+	pages doc = { &pg, 1, fonts, 2, NULL, 0 };
+	char command[1024], *pdf, *out;
+	void *loaded;
+	bool cid_keyed = true;
+	size_t size;
+	int status;
+
+	(void)state;
+	if (access(STIX_PATH, R_OK) != 0)
+		fail_msg("fonts-stix is not installed: run scripts/install-deps.sh test");
+	assert_false(own_writer_takes(STIX_PATH, &cid_keyed));
+	assert_false(cid_keyed);
+	assert_true(own_writer_takes(NOTO_SANS_PATH, &cid_keyed));
+	assert_null(dlopen(HARFBUZZ_SUBSET_LIBRARY, RTLD_NOW | RTLD_NOLOAD));
+	pdf = write_pdf_file(&doc, &(pdf_metadata){ .conformance = PDF_PLAIN },
+	                     &size);
+	loaded = dlopen(HARFBUZZ_SUBSET_LIBRARY, RTLD_NOW | RTLD_NOLOAD);
+	assert_non_null(loaded);
+	dlclose(loaded);
+	snprintf(command, sizeof(command), "pdffonts %s | tail -n +3 | awk '{ "
+	         "sub(/^[A-Z]+\\+/, \"\", $1); print $1, $(NF-7), $(NF-6), "
+	         "$(NF-4), $(NF-3), $(NF-2) }'", pdf);
+	out = run_command(command, &status);
+	assert_string_equal(out, "STIXGeneral-Regular Type 0C yes yes yes\n"
+	                         "BousungEG-Light-GB CID TrueType yes yes yes\n");
+	free(out);
+	snprintf(command, sizeof(command), "pdftotext -enc UTF-8 %s - && "
+	         "qpdf --check %s >/dev/null", pdf, pdf);
+	out = run_command(command, &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, text));
+	assert_non_null(strstr(out, "年度报告"));
+	free(out);
+	unlink(pdf);
+	free(pdf);
+}
+
 int
 main(void)
 {
@@ -1693,6 +1782,7 @@ main(void)
 		cmocka_unit_test(test_empty_font_file_and_folder),
 		cmocka_unit_test(test_fonts_share_one_mapping),
 		cmocka_unit_test(test_missing_glyph_is_an_error),
+		cmocka_unit_test(test_name_keyed_cff_goes_through_harfbuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
