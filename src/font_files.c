@@ -162,15 +162,6 @@ font_file_size(const font_file *file)
 	return file->size;
 }
 
-/* font_file_forget_pages:
- * Drops the page table entries of the whole mapping, keeping it. */
-void
-font_file_forget_pages(const font_file *file)
-{
-	if (file->data != NULL)
-		madvise((void *)file->data, file->size, MADV_DONTNEED);
-}
-
 /* font_file_mapped_count:
  * Entries in the registry, empty files included. */
 size_t

@@ -34,13 +34,6 @@ void font_file_release(void *file);
 const unsigned char *font_file_data(const font_file *file);
 size_t font_file_size(const font_file *file);
 
-/* Lets the pages of file read so far leave this process's resident set
- * (madvise MADV_DONTNEED): for a user that knows nobody will read them
- * again soon.  The bytes stay the same (the mapping is read-only and
- * private, so nothing was copied on write); reading them again maps them
- * back from the page cache, on any thread. */
-void font_file_forget_pages(const font_file *file);
-
 /* How many files are mapped now (tests). */
 size_t font_file_mapped_count(void);
 

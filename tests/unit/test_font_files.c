@@ -86,31 +86,10 @@ test_errors_set_errno(void **state)
 	assert_non_null(f);
 	assert_int_equal(font_file_size(f), 0);
 	assert_null(font_file_data(f));
-	font_file_forget_pages(f);
 	font_file_release(f);
 	assert_int_equal(font_file_mapped_count(), 0);
 	unlink(empty);
 	rmdir(dir);
-}
-
-/* Forgotten pages leave the resident set; the bytes read the same. */
-static void
-test_forgotten_pages_read_the_same(void **state)
-{
-	font_file *f = font_file_acquire(GBSN);
-	unsigned char *expected;
-	size_t size;
-
-	(void)state;
-	expected = read_whole(GBSN, &size);
-	assert_memory_equal(font_file_data(f), expected, size);
-	assert_true(mapped_rss_kb(GBSN) > 1000);
-	font_file_forget_pages(f);
-	assert_int_equal(mapped_rss_kb(GBSN), 0);
-	assert_memory_equal(font_file_data(f), expected, size);
-	assert_int_equal(font_file_mapped_count(), 1);
-	free(expected);
-	font_file_release(f);
 }
 
 /* Threads taking and dropping the same files: one mapping each at any
@@ -160,7 +139,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_mapping_per_path),
 		cmocka_unit_test(test_errors_set_errno),
-		cmocka_unit_test(test_forgotten_pages_read_the_same),
 		cmocka_unit_test(test_threads_share_the_registry),
 	};
 
