@@ -83,7 +83,9 @@ demo: deps
 	done
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; GK_DATA_DIR=$(CURDIR) $$t; done
+	@set -e; cache=$$(mktemp -d); trap 'rm -rf "$$cache"' EXIT; \
+	for t in $(UNIT_BIN); do echo "== $$t"; \
+		XDG_CACHE_HOME=$$cache GK_DATA_DIR=$(CURDIR) $$t; done
 
 e2e: $(B)/gkreport
 	@GKREPORT=$(CURDIR)/$(B)/gkreport sh tests/e2e/run.sh

@@ -22,6 +22,10 @@ gk=${GKREPORT:-$root/build/gkreport}
 case $gk in /*) ;; *) gk=$PWD/$gk ;; esac
 tmp=$(mktemp -d) || exit 1
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+# gkreport's caches (fonts, face summaries, layout trees) start empty in a
+# folder of this run's own: what an older build left in ~/.cache is never
+# read, and the user's cache is never written
+export XDG_CACHE_HOME="$tmp/cache"
 passed=0 failed=0
 
 # ---- helpers for setups --------------------------------------------------

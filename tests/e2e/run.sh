@@ -11,6 +11,10 @@ gk=${GKREPORT:-$root/build/gkreport}
 export GK_DATA_DIR="$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# gkreport's caches (fonts, face summaries, layout trees) start empty in a
+# folder of this run's own: what an older build left in ~/.cache is never
+# read, and the user's cache is never written
+export XDG_CACHE_HOME="$tmp/cache"
 sample=$root/samples/wangchenglu-2024.yaml
 pdf=$tmp/wangchenglu-2024.pdf
 

@@ -22,6 +22,10 @@ if ! "$py" -c 'import pikepdf' 2>/dev/null; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pdfa.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# gkreport's caches (fonts, face summaries, layout trees) start empty in a
+# folder of this run's own: what an older build left in ~/.cache is never
+# read, and the user's cache is never written
+export XDG_CACHE_HOME="$tmp/cache"
 
 passed=0
 failed=0
