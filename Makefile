@@ -123,7 +123,7 @@ FUZZ_CC      ?= clang-14
 FB           ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = report layout linebreak render
-FUZZ_CORE     = arena cache_dir diag json utf8 yaml_tree layout layout_cache table_repeat report derive check linebreak
+FUZZ_CORE     = arena cache_dir diag output json utf8 yaml_tree layout layout_cache table_repeat report derive check linebreak
 FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 $$(pkg-config --cflags $(PKGS)) -DGK_VERSION='"$(VERSION)"' \

@@ -4,9 +4,13 @@
 #include "cache_dir.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
 
 #define CACHE_FOLDER "gkreport"
 
@@ -61,4 +65,26 @@ cache_dir_make_parents(const char *path)
 	}
 	free(copy);
 	return ok;
+}
+
+bool
+cache_dir_replace(const char *path, const void *data, size_t size)
+{
+	char *temp = NULL;
+	bool saved;
+	int fd;
+
+	if (!cache_dir_make_parents(path) ||
+	    asprintf(&temp, "%s.XXXXXX", path) < 0)
+		return false;
+	if ((fd = mkstemp(temp)) < 0) {
+		free(temp);
+		return false;
+	}
+	saved = output_write_all(fd, data, size);
+	saved = close(fd) == 0 && saved && rename(temp, path) == 0;
+	if (!saved)
+		unlink(temp);
+	free(temp);
+	return saved;
 }

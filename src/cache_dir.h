@@ -13,6 +13,7 @@
 #define GK_CACHE_DIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "arena.h"
 
@@ -28,5 +29,11 @@ const char *cache_dir_path(arena *a, const char *name);
  * holds path (a path cache_dir_path gave, or below one), private to the
  * user.  False when one cannot be made. */
 bool cache_dir_make_parents(const char *path);
+
+/* Writes data to a temporary file beside path (its folders made as
+ * cache_dir_make_parents makes them) and renames it over path, so that
+ * a reader sees the old file or the new one, never a part.  False, with
+ * nothing left behind, when any step fails. */
+bool cache_dir_replace(const char *path, const void *data, size_t size);
 
 #endif

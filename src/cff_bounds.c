@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "bytes.h"
 #include "cff.h"
 
 #define ARGS_MAX 513                 /* HarfBuzz's argument stack */
@@ -69,12 +70,6 @@ typedef struct run {
 } run;
 
 /* ---- the font's structure ------------------------------------------- */
-
-static unsigned
-get16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
 
 static unsigned
 bias_of(unsigned count)

@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "bytes.h"
 #include "cff.h"
 
 #define OP_VERSION 0
@@ -127,14 +128,6 @@ typedef struct subset_layout {
 	size_t charset_size, fdselect_size, charstrings_size, fdarray_size;
 	size_t charset, fdselect, charstrings, fdarray, privates, end;
 } subset_layout;
-
-static unsigned char *
-put16(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 8);
-	p[1] = (unsigned char)v;
-	return p + 2;
-}
 
 /* An offset of off_size (1..4) bytes, big-endian. */
 static unsigned char *
@@ -398,13 +391,13 @@ read_fdselect_ranges(const source_cff *s, size_t p, subset_parts *sp)
 
 	if (p + 2 > s->size)
 		return false;
-	ranges = (unsigned)s->data[p] << 8 | s->data[p + 1];
+	ranges = get16(s->data + p);
 	p += 2;
 	if (ranges == 0 || p + (size_t)ranges * 3 + 2 > s->size)
 		return false;
 	for (r = 0; r < ranges; r++, p += 3) {
-		first = (unsigned)s->data[p] << 8 | s->data[p + 1];
-		next = (unsigned)s->data[p + 3] << 8 | s->data[p + 4];
+		first = get16(s->data + p);
+		next = get16(s->data + p + 3);
 		if ((r == 0 && first != 0) || next < first ||
 		    next > s->glyph_count || s->data[p + 2] >= s->fd_count)
 			return false;

@@ -496,22 +496,6 @@ write_lookup(cache_writer *w, const cached_lookup *l)
 	}
 }
 
-/* replace_file:
- * Writes data to a temporary file beside path and renames it over path,
- * so readers see the old file or the new one, never a part. */
-static void
-replace_file(arena *a, const char *path, const char *data, size_t size)
-{
-	char *temp = arena_printf(a, "%s.XXXXXX", path);
-	int fd;
-
-	if (!cache_dir_make_parents(path) || (fd = mkstemp(temp)) < 0)
-		return;
-	if (write(fd, data, size) != (ssize_t)size || close(fd) != 0 ||
-	    rename(temp, path) != 0)
-		unlink(temp);
-}
-
 /* font_cache_save:
  * The stamp from fc, the lookups, the sum; then the file replaced. */
 void
@@ -535,6 +519,6 @@ font_cache_save(font_cache *cache, FcConfig *fc,
 	fflush(w.out);
 	fprintf(w.out, "sum\t%016" PRIx64 "\n", fnv1a(data, size));
 	if (fclose(w.out) == 0 && w.ok)
-		replace_file(cache->arena, cache->path, data, size);
+		cache_dir_replace(cache->path, data, size);
 	free(data);
 }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 #define DIRECTORY_HEADER 12
 #define TABLE_RECORD 16
 #define TTC_HEADER 12
@@ -57,25 +59,6 @@ static const unsigned english_ms_languages[] = {
 	0x2009, 0x2409, 0x2809, 0x2C09, 0x3009, 0x3409, 0x3C09, 0x4009,
 	0x4409, 0x4809,
 };
-
-static unsigned
-get16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static int
-get_int16(const unsigned char *p)
-{
-	return (int16_t)(uint16_t)get16(p);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 /* A 16.16 fixed-point value as HarfBuzz converts it (in float). */
 static float

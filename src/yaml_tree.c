@@ -885,24 +885,6 @@ read_full(int fd, char *buffer, size_t size)
 	return true;
 }
 
-/* write_full:
- * Writes size bytes to fd, resuming short writes. */
-static bool
-write_full(int fd, const char *buffer, size_t size)
-{
-	while (size > 0) {
-		ssize_t n = write(fd, buffer, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buffer += n;
-		size -= (size_t)n;
-	}
-	return true;
-}
-
 /* read_tree_file:
  * The whole file at path in a, its header checked before the rest is
  * read; NULL when missing, of another version or size, or unreadable. */
@@ -1110,22 +1092,14 @@ yaml_tree_cache_save(arena *a, const ynode *root, const char *data,
 {
 	const char *path = root != NULL && size <= YAML_TREE_MAX_BYTES ?
 	                   yaml_tree_cache_file(a, data, size) : NULL;
-	char *buffer, *temp;
+	char *buffer;
 	size_t file_size = 0;
-	bool saved;
-	int fd;
 
-	if (path == NULL || !cache_dir_make_parents(path) ||
+	if (path == NULL ||
 	    (buffer = serialize_tree(root, data, size, &file_size)) == NULL)
 		return;
-	temp = arena_printf(a, "%s.XXXXXX", path);
-	if ((fd = mkstemp(temp)) >= 0) {
-		saved = write_full(fd, buffer, file_size);
-		if (close(fd) != 0 || !saved || rename(temp, path) != 0)
-			unlink(temp);
-		else
-			prune_trees(a, path);
-	}
+	if (cache_dir_replace(path, buffer, file_size))
+		prune_trees(a, path);
 	free(buffer);
 }
 
